@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# guestplug build. `make` builds the host parts and, for every guest
+# architecture whose Debian cross compiler is installed, the guest parts.
+# `make test` first runs scripts/setup (packages, QEMU 11.1), then every test.
+#
+# Outputs go to $(BUILD):
+#   lib/libguestplug.so        the QEMU TCG plugin (core)
+#   lib/libguestplug-run.{a,so} the runner library
+#   bin/guestplug              the CLI
+#   plugins/NAME.so            in-tree host plugins (plugins/config.panda)
+#   guest/ARCH/NAME            guest programs, static, per architecture
+#   tests/                     unit tests, plain and under ASan+UBSan
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+VERSION := 0.1.0
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+GLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 2>/dev/null)
+GLIB_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 2>/dev/null)
+RUNNER_PKGS := glib-2.0 gio-2.0 json-glib-1.0 zlib
+RUNNER_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(RUNNER_PKGS) 2>/dev/null)
+RUNNER_LIBS := $(shell $(PKG_CONFIG) --libs $(RUNNER_PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+ABS_SRC := $(abspath .)
+ABS_BUILD := $(abspath $(BUILD))
+WARNINGS := -Wall -Wextra -Werror
+COMMON_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) -g -O2 -fPIC -Iinclude \
+	-DGP_SOURCE_DIR='"$(ABS_SRC)"' -DGP_BUILD_DIR='"$(ABS_BUILD)"' \
+	-DGP_PREFIX='"$(PREFIX)"' -DGP_VERSION='"$(VERSION)"'
+CFLAGS ?=
+LDFLAGS ?=
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all clean install test unit-test setup check-tools
+all:
+
+include core/core.mk
+include runner/runner.mk
+include tools/tools.mk
+include plugins/plugins.mk
+include guest/guest.mk
+include tests/tests.mk
+
+all: $(ALL_TARGETS)
+
+# Object files: one rule per flavour; dependencies tracked with -MMD.
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(COMMON_CFLAGS) $(OBJ_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj-asan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(COMMON_CFLAGS) $(OBJ_CFLAGS) $(SANITIZE) $(CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+setup:
+	scripts/setup
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/guestplug/plugins \
+		$(DESTDIR)$(PREFIX)/include/guestplug $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/share/guestplug
+	install -m 755 $(BUILD)/bin/guestplug $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/lib/libguestplug.so $(DESTDIR)$(PREFIX)/lib/guestplug/
+	install -m 644 $(BUILD)/lib/libguestplug-run.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/lib/libguestplug-run.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/guestplug/*.h $(DESTDIR)$(PREFIX)/include/guestplug/
+	for p in $(HOST_PLUGIN_SOS); do install -m 755 $$p $(DESTDIR)$(PREFIX)/lib/guestplug/plugins/; done
+	if [ -d $(BUILD)/guest ]; then cp -R $(BUILD)/guest $(DESTDIR)$(PREFIX)/lib/guestplug/; fi
+	cp -R images $(DESTDIR)$(PREFIX)/share/guestplug/
+	for pc in guestplug-host guestplug-run; do \
+		sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+			scripts/$$pc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "core_args.h"
+
+#include <string.h>
+
+gp_core_args *gp_core_args_parse(int argc, char **argv, GError **error)
+{
+    gp_core_args *args = g_new0(gp_core_args, 1);
+
+    args->load = g_ptr_array_new_with_free_func(g_free);
+    args->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    for (int i = 0; i < argc; i++) {
+        const char *eq = strchr(argv[i], '=');
+        if (!eq || eq == argv[i]) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "argument '%s' is not of the form key=value; pass "
+                        "-plugin file=libguestplug.so,key=value,...", argv[i]);
+            gp_core_args_free(args);
+            return NULL;
+        }
+        g_autofree char *key = g_strndup(argv[i], (gsize)(eq - argv[i]));
+        if (strcmp(key, "load") == 0) {
+            if (eq[1] == '\0') {
+                g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            "load= needs a host plugin name, e.g. load=guest_plugin_example");
+                gp_core_args_free(args);
+                return NULL;
+            }
+            g_ptr_array_add(args->load, g_strdup(eq + 1));
+        } else {
+            g_hash_table_insert(args->values, g_steal_pointer(&key), g_strdup(eq + 1));
+        }
+    }
+    return args;
+}
+
+const char *gp_core_args_get(const gp_core_args *args, const char *key)
+{
+    return g_hash_table_lookup(args->values, key);
+}
+
+void gp_core_args_free(gp_core_args *args)
+{
+    if (args) {
+        g_ptr_array_unref(args->load);
+        g_hash_table_unref(args->values);
+        g_free(args);
+    }
+}

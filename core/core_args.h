@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The core's -plugin arguments. QEMU hands them over as argv strings of the
+ * form key=value. Three kinds share that space:
+ *   load=NAME            load host plugin NAME (repeatable, kept in order)
+ *   NAME.key=value       argument `key` of host plugin NAME
+ *   key=value            a core setting (plugin_path, limits, ...)
+ */
+#ifndef GP_CORE_ARGS_H
+#define GP_CORE_ARGS_H
+
+#include <glib.h>
+
+typedef struct gp_core_args {
+    GPtrArray *load;     /* char *: host plugin names in command-line order */
+    GHashTable *values;  /* char * -> char *: every other key, last one wins */
+} gp_core_args;
+
+gp_core_args *gp_core_args_parse(int argc, char **argv, GError **error);
+const char *gp_core_args_get(const gp_core_args *args, const char *key);
+void gp_core_args_free(gp_core_args *args);
+
+#endif

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The host log. QEMU's own qemu_plugin_outs() only prints under `-d plugin`,
+ * but what guestplug logs (failed loads, guest errors) is meant for the user,
+ * so it goes to stderr, one line per message, prefixed "guestplug: ".
+ */
+#ifndef GP_CORE_LOG_H
+#define GP_CORE_LOG_H
+
+#include <glib.h>
+
+void gp_log(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+#endif

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "console.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "terminal.h"
+
+#define TAIL_BYTES 2048
+#define MAX_TEXT_BYTES (256u << 20)
+#define POLL_SLICE_MS 100
+
+struct gp_console {
+    int fd;
+    gp_qemu_process *process;
+    int escape_state;
+    GString *text; /* since the last discard */
+    GString *tail; /* last TAIL_BYTES ever received, for error messages */
+};
+
+static int try_connect(const char *path)
+{
+    struct sockaddr_un address = { .sun_family = AF_UNIX };
+    g_strlcpy(address.sun_path, path, sizeof address.sun_path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    if (connect(fd, (struct sockaddr *)&address, sizeof address) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Error for a QEMU that died: its exit status and what it said. */
+static void set_exited_error(gp_qemu_process *process, int wait_status, const char *while_doing,
+                             GError **error)
+{
+    g_autofree char *how = gp_qemu_process_describe_exit(wait_status);
+    g_autofree char *said = gp_qemu_process_stderr_tail(process);
+    g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_QEMU_EXITED,
+                "QEMU %s while %s%s%s", how, while_doing,
+                *said ? "; QEMU's last messages:\n" : "", g_strchomp(said));
+}
+
+gp_console *gp_console_connect(const char *path, gp_qemu_process *process, int timeout_ms,
+                               GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    int fd;
+    int status = 0;
+
+    while ((fd = try_connect(path)) < 0) {
+        if (!gp_qemu_process_running(process, &status)) {
+            set_exited_error(process, status, "starting", error);
+            return NULL;
+        }
+        if (g_get_monotonic_time() >= deadline) {
+            g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_TIMEOUT,
+                        "QEMU's serial console socket %s did not appear within %d s",
+                        path, timeout_ms / 1000);
+            return NULL;
+        }
+        g_usleep(20 * 1000);
+    }
+    gp_console *console = g_new0(gp_console, 1);
+    console->fd = fd;
+    console->process = process;
+    console->text = g_string_new(NULL);
+    console->tail = g_string_new(NULL);
+    return console;
+}
+
+bool gp_console_write(gp_console *console, const char *text, GError **error)
+{
+    size_t length = strlen(text);
+    size_t sent = 0;
+
+    while (sent < length) {
+        ssize_t n = send(console->fd, text + sent, length - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO,
+                        "could not type on the guest's serial console: %s",
+                        g_strerror(errno));
+            return false;
+        }
+        sent += (size_t)n;
+    }
+    return true;
+}
+
+const char *gp_console_text(const gp_console *console)
+{
+    return console->text->str;
+}
+
+void gp_console_discard(gp_console *console)
+{
+    g_string_truncate(console->text, 0);
+}
+
+static void append_received(gp_console *console, const char *bytes, size_t length)
+{
+    size_t before = console->text->len;
+    gp_terminal_clean(console->text, bytes, length, &console->escape_state);
+    g_string_append_len(console->tail, console->text->str + before,
+                        (gssize)(console->text->len - before));
+    if (console->tail->len > TAIL_BYTES) {
+        g_string_erase(console->tail, 0, (gssize)(console->tail->len - TAIL_BYTES));
+    }
+}
+
+/* The last few lines of console output, indented for an error message. */
+static char *last_lines(const gp_console *console)
+{
+    g_autofree char *tail = g_strdup(console->tail->str);
+    g_auto(GStrv) lines = g_strsplit(g_strchomp(tail), "\n", -1);
+    guint count = g_strv_length(lines);
+    GString *out = g_string_new(NULL);
+
+    for (guint i = count > 15 ? count - 15 : 0; i < count; i++) {
+        g_string_append_printf(out, "\n  | %s", lines[i]);
+    }
+    return g_string_free(out, FALSE);
+}
+
+bool gp_console_wait(gp_console *console, gp_console_done_fn done, void *opaque,
+                     const char *what, int timeout_ms, GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    char buffer[65536];
+    int status = 0;
+
+    while (!done(console->text->str, opaque)) {
+        gint64 left_ms = (deadline - g_get_monotonic_time()) / 1000;
+        if (left_ms <= 0) {
+            g_autofree char *lines = last_lines(console);
+            g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_TIMEOUT,
+                        "%s not seen within %d s; last console output:%s", what,
+                        timeout_ms / 1000, *lines ? lines : " (none)");
+            return false;
+        }
+        struct pollfd pfd = { .fd = console->fd, .events = POLLIN };
+        int ready = poll(&pfd, 1, (int)MIN(left_ms, POLL_SLICE_MS));
+        if (ready < 0 && errno != EINTR) {
+            g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO, "poll: %s", g_strerror(errno));
+            return false;
+        }
+        ssize_t got = ready > 0 ? read(console->fd, buffer, sizeof buffer) : -1;
+        if (got > 0) {
+            append_received(console, buffer, (size_t)got);
+            if (console->text->len > MAX_TEXT_BYTES) {
+                g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO,
+                            "the guest printed more than %u MiB while waiting for %s",
+                            MAX_TEXT_BYTES >> 20, what);
+                return false;
+            }
+            continue;
+        }
+        if ((got == 0 || (ready > 0 && got < 0 && errno != EINTR && errno != EAGAIN)) ||
+            !gp_qemu_process_running(console->process, &status)) {
+            gp_qemu_process_wait(console->process, 2000, &status);
+            g_autofree char *doing = g_strdup_printf("waiting for %s", what);
+            set_exited_error(console->process, status, doing, error);
+            return false;
+        }
+    }
+    return true;
+}
+
+void gp_console_free(gp_console *console)
+{
+    if (console) {
+        close(console->fd);
+        g_string_free(console->text, TRUE);
+        g_string_free(console->tail, TRUE);
+        g_free(console);
+    }
+}

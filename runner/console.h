@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The guest's serial console, reached through QEMU's unix socket. */
+#ifndef GP_RUNNER_CONSOLE_H
+#define GP_RUNNER_CONSOLE_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "qemu_process.h"
+
+typedef struct gp_console gp_console;
+
+/* Connects to PATH, retrying while QEMU creates the socket; gives up early
+ * if PROCESS exits. */
+gp_console *gp_console_connect(const char *path, gp_qemu_process *process, int timeout_ms,
+                               GError **error);
+
+bool gp_console_write(gp_console *console, const char *text, GError **error);
+
+/* Cleaned console text (no escapes, no \r) received since the last discard. */
+const char *gp_console_text(const gp_console *console);
+void gp_console_discard(gp_console *console);
+
+typedef bool (*gp_console_done_fn)(const char *text, void *opaque);
+
+/*
+ * Reads until DONE(text, OPAQUE) is true. On timeout fails with
+ * GP_RUN_ERROR_TIMEOUT, "WHAT not seen within N s", plus the last lines of
+ * console output; on QEMU's exit with GP_RUN_ERROR_QEMU_EXITED and its stderr.
+ */
+bool gp_console_wait(gp_console *console, gp_console_done_fn done, void *opaque,
+                     const char *what, int timeout_ms, GError **error);
+
+void gp_console_free(gp_console *console);
+
+#endif

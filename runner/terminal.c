@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "terminal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { PLAIN, ESCAPE, CSI, OSC, OSC_ESCAPE };
+
+void gp_terminal_clean(GString *out, const char *input, size_t length, int *state)
+{
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)input[i];
+        switch (*state) {
+        case PLAIN:
+            if (c == 0x1b) {
+                *state = ESCAPE;
+            } else if (c != '\r' && c != '\a' && c != '\0') {
+                g_string_append_c(out, (char)c);
+            }
+            break;
+        case ESCAPE:
+            /* ESC [ starts CSI, ESC ] starts OSC; otherwise intermediate
+             * bytes (0x20-0x2f, as in ESC ( B) continue the sequence and
+             * the next byte ends it. */
+            if (c < 0x20 || c > 0x2f) {
+                *state = c == '[' ? CSI : c == ']' ? OSC : PLAIN;
+            }
+            break;
+        case CSI:
+            if (c >= 0x40 && c <= 0x7e) {
+                *state = PLAIN;
+            }
+            break;
+        case OSC:
+            if (c == '\a') {
+                *state = PLAIN;
+            } else if (c == 0x1b) {
+                *state = OSC_ESCAPE;
+            }
+            break;
+        default: /* OSC_ESCAPE: ESC \ ends an OSC string */
+            *state = PLAIN;
+            break;
+        }
+    }
+}
+
+struct gp_prompt {
+    GRegex *regex;
+};
+
+gp_prompt *gp_prompt_new(const char *pattern, GError **error)
+{
+    g_autofree char *anchored = g_strdup_printf("(?:%s)\\z", pattern);
+    GRegex *regex = g_regex_new(anchored, G_REGEX_OPTIMIZE, 0, error);
+    if (!regex) {
+        return NULL;
+    }
+    gp_prompt *prompt = g_new0(gp_prompt, 1);
+    prompt->regex = regex;
+    return prompt;
+}
+
+bool gp_prompt_at_end(const gp_prompt *prompt, const char *text)
+{
+    /* Only the last line can hold the prompt; matching it alone keeps the
+     * cost independent of how much the guest printed. */
+    const char *last_line = strrchr(text, '\n');
+    return g_regex_match(prompt->regex, last_line ? last_line + 1 : text, 0, NULL);
+}
+
+void gp_prompt_free(gp_prompt *prompt)
+{
+    if (prompt) {
+        g_regex_unref(prompt->regex);
+        g_free(prompt);
+    }
+}
+
+/* What the shell prints: "<gp:ID:STATUS>". What we type never contains
+ * "<gp:ID:" because the ID is typed as $((ID+0)). */
+#define MARKER_TAIL "$?>\""
+
+char *gp_command_line(const char *command, unsigned id)
+{
+    g_autofree char *trimmed = g_strchomp(g_strdup(command));
+    size_t length = strlen(trimmed);
+    /* After a trailing & or ; another ; would be a syntax error. */
+    const char *joiner = length && (trimmed[length - 1] == '&' || trimmed[length - 1] == ';')
+                             ? " " : "; ";
+
+    return g_strdup_printf("%s%secho \"<gp:$((%u+0)):" MARKER_TAIL "\n", trimmed, joiner,
+                           id);
+}
+
+bool gp_command_reply(const char *text, unsigned id, char **output, int *exit_status)
+{
+    char marker[32];
+    snprintf(marker, sizeof marker, "<gp:%u:", id);
+    const char *found = strstr(text, marker);
+    if (!found) {
+        return false;
+    }
+    const char *status_text = found + strlen(marker);
+    char *status_end = NULL;
+    long status = strtol(status_text, &status_end, 10);
+    if (status_end == status_text || *status_end != '>') {
+        return false; /* marker still arriving */
+    }
+
+    /* The output starts after the terminal's echo of our line, if the
+     * terminal echoes at all. */
+    const char *start = text;
+    const char *echo_tail = g_strrstr_len(text, found - text, MARKER_TAIL);
+    if (echo_tail) {
+        const char *newline = strchr(echo_tail, '\n');
+        start = newline && newline < found ? newline + 1 : found;
+    }
+    size_t length = (size_t)(found - start);
+    while (length && start[length - 1] == '\n') {
+        length--;
+    }
+    *output = g_strndup(start, length);
+    *exit_status = (int)status;
+    return true;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Runner calls that the CLI and the benchmarks use but the public API does not promise. */
+#ifndef GP_RUNNER_VM_INTERNAL_H
+#define GP_RUNNER_VM_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "guestplug/run.h"
+
+/* Builds (or with REBUILD, rebuilds) the generic image and its 'root' snapshot. */
+int gp_vm_prepare_image(gp_vm *vm, bool rebuild);
+
+/* Runs plain QEMU, without libguestplug.so: the baseline of the benchmarks. */
+int gp_vm_set_core_enabled(gp_vm *vm, bool enabled);
+
+#endif

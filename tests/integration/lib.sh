@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared helpers for the integration tests (sourced, not run).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+GUESTPLUG=${GUESTPLUG_BIN:-$ROOT/$BUILD/bin/guestplug}
+CORE=$ROOT/$BUILD/lib/libguestplug.so
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gp-itest-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_contains() { # FILE TEXT
+    grep -qF -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "expected '$2' in $1"; }
+}
+
+# A 64 KiB x86 BIOS whose reset vector writes CODE to isa-debug-exit
+# (port 0xf4): QEMU then exits with status CODE*2+1. No OS, no disk.
+make_exit_bios() { # FILE CODE
+    python3 - "$1" "$2" <<'PY'
+import sys
+code = int(sys.argv[2], 0)
+bios = bytearray(b"\xf4" * 65536)
+# at 0xffff0: mov al, CODE; out 0xf4, al; hlt; jmp $-1
+bios[0xfff0:0xfff0 + 7] = bytes([0xb0, code, 0xe6, 0xf4, 0xf4, 0xeb, 0xfe])
+open(sys.argv[1], "wb").write(bios)
+PY
+}
+
+# Runs the real QEMU 11.1 x86_64 on that BIOS with extra arguments.
+run_bare_x86() { # BIOS ARGS...
+    local bios=$1; shift
+    timeout 60 "$GUESTPLUG" qemu x86_64 -M pc -accel tcg -nodefaults -display none \
+        -device isa-debug-exit,iobase=0xf4,iosize=4 -bios "$bios" "$@"
+}

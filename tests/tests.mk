@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Unit tests (cmocka), each built twice: plain and under ASan+UBSan.
+# `make test` runs scripts/setup, then tests/run (unit + integration).
+
+UNIT_TESTS := test_terminal test_config_panda test_host_plugin_path test_core_args \
+	test_qmp test_cpio
+SRCS_test_terminal := runner/terminal.c
+SRCS_test_config_panda := tools/config_panda.c
+SRCS_test_host_plugin_path := core/host_plugin_path.c
+SRCS_test_core_args := core/core_args.c
+SRCS_test_qmp := runner/qmp.c runner/error.c
+SRCS_test_cpio := runner/cpio.c runner/error.c
+
+$(BUILD)/obj/tests/%.o $(BUILD)/obj-asan/tests/%.o: \
+	OBJ_CFLAGS = -Icore -Irunner -Itools $(RUNNER_CFLAGS)
+
+define unit_test_rule
+$(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(SRCS_$(1):%.c=$(BUILD)/obj/%.o)
+	@mkdir -p $$(@D)
+	$$(CC) -o $$@ $$^ $$(LDFLAGS) $$(RUNNER_LIBS) $$(CMOCKA_LIBS) -lpthread
+$(BUILD)/tests/asan/$(1): $(BUILD)/obj-asan/tests/unit/$(1).o $(SRCS_$(1):%.c=$(BUILD)/obj-asan/%.o)
+	@mkdir -p $$(@D)
+	$$(CC) $$(SANITIZE) -o $$@ $$^ $$(LDFLAGS) $$(RUNNER_LIBS) $$(CMOCKA_LIBS) -lpthread
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
+
+UNIT_TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(UNIT_TESTS:%=$(BUILD)/tests/asan/%)
+ALL_TARGETS += $(UNIT_TEST_BINS)
+
+unit-test: $(UNIT_TEST_BINS)
+	tests/run --unit-only
+
+test: setup
+	$(MAKE) all
+	tests/run

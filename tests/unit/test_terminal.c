@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The prompt matcher and serial command framing (runner/terminal.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "terminal.h"
+
+static char *clean(const char *raw)
+{
+    GString *out = g_string_new(NULL);
+    int state = 0;
+    gp_terminal_clean(out, raw, strlen(raw), &state);
+    return g_string_free(out, FALSE);
+}
+
+static void clean_strips_escapes_and_carriage_returns(void **unused)
+{
+    (void)unused;
+    g_autofree char *text = clean("root@guestplug:~# \x1b[6n\r\nline\r\n\x1b[1;32mgreen\x1b[0m"
+                                  "\x1b]0;title\x07" "end\x1b(B!");
+    assert_string_equal(text, "root@guestplug:~# \nline\ngreen" "end!");
+}
+
+static void clean_handles_sequences_split_across_reads(void **unused)
+{
+    (void)unused;
+    GString *out = g_string_new(NULL);
+    int state = 0;
+    const char *parts[] = { "ab\x1b", "[", "6", "ncd\x1b]0;t", "itle\x1b", "\\ef" };
+    for (size_t i = 0; i < G_N_ELEMENTS(parts); i++) {
+        gp_terminal_clean(out, parts[i], strlen(parts[i]), &state);
+    }
+    assert_string_equal(out->str, "abcdef");
+    g_string_free(out, TRUE);
+}
+
+static void prompt_matches_only_at_the_end(void **unused)
+{
+    (void)unused;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(gp_prompt) prompt = gp_prompt_new("root@guestplug:[^\\n]*# $", &error);
+    assert_non_null(prompt);
+    assert_true(gp_prompt_at_end(prompt, "boot\nroot@guestplug:~# "));
+    assert_true(gp_prompt_at_end(prompt, "root@guestplug:/etc# "));
+    assert_false(gp_prompt_at_end(prompt, "root@guestplug:~# ls\nfile"));
+    assert_false(gp_prompt_at_end(prompt, "root@guestplug:~# \n"));
+    assert_false(gp_prompt_at_end(prompt, ""));
+}
+
+static void prompt_rejects_an_invalid_pattern(void **unused)
+{
+    (void)unused;
+    g_autoptr(GError) error = NULL;
+    assert_null(gp_prompt_new("([", &error));
+    assert_non_null(error);
+}
+
+static void default_prompt_matches_common_shells(void **unused)
+{
+    (void)unused;
+    g_autoptr(gp_prompt) prompt = gp_prompt_new("[#$] $", NULL);
+    assert_true(gp_prompt_at_end(prompt, "user@host:~$ "));
+    assert_true(gp_prompt_at_end(prompt, "/ # "));
+    assert_false(gp_prompt_at_end(prompt, "login: "));
+}
+
+static void command_line_joins_with_the_marker(void **unused)
+{
+    (void)unused;
+    g_autofree char *plain = gp_command_line("ls -A /etc", 7);
+    assert_string_equal(plain, "ls -A /etc; echo \"<gp:$((7+0)):$?>\"\n");
+    g_autofree char *background = gp_command_line("sleep 1 &  ", 7);
+    assert_string_equal(background, "sleep 1 & echo \"<gp:$((7+0)):$?>\"\n");
+    g_autofree char *semicolon = gp_command_line("true;", 7);
+    assert_string_equal(semicolon, "true; echo \"<gp:$((7+0)):$?>\"\n");
+}
+
+static void reply_with_echo_is_extracted(void **unused)
+{
+    (void)unused;
+    char *output = NULL;
+    int status = -1;
+    const char *text = "ls -A /etc | wc -l; echo \"<gp:$((42+0)):$?>\"\n41\n<gp:42:0>\n"
+                       "root@guestplug:~# ";
+    assert_true(gp_command_reply(text, 42, &output, &status));
+    assert_string_equal(output, "41");
+    assert_int_equal(status, 0);
+    g_free(output);
+}
+
+static void reply_without_echo_and_with_status(void **unused)
+{
+    (void)unused;
+    char *output = NULL;
+    int status = -1;
+    assert_true(gp_command_reply("a\nb\n\n<gp:3:127>\n", 3, &output, &status));
+    assert_string_equal(output, "a\nb");
+    assert_int_equal(status, 127);
+    g_free(output);
+}
+
+static void reply_of_an_echo_wrapped_over_lines(void **unused)
+{
+    (void)unused;
+    char *output = NULL;
+    int status = -1;
+    const char *text = "echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; echo \"<g\np:$((9+0)):$?>\"\n"
+                       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n<gp:9:0>\n";
+    assert_true(gp_command_reply(text, 9, &output, &status));
+    assert_string_equal(output, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    g_free(output);
+}
+
+static void reply_is_not_complete_before_the_status(void **unused)
+{
+    (void)unused;
+    char *output = NULL;
+    int status = -1;
+    assert_false(gp_command_reply("x; echo \"<gp:$((5+0)):$?>\"\nout\n<gp:5:", 5, &output,
+                                  &status));
+    assert_false(gp_command_reply("out\n<gp:5:1", 5, &output, &status));
+    /* Another command's marker is not ours. */
+    assert_false(gp_command_reply("out\n<gp:6:0>\n", 5, &output, &status));
+    assert_null(output);
+}
+
+static void empty_output(void **unused)
+{
+    (void)unused;
+    char *output = NULL;
+    int status = -1;
+    assert_true(gp_command_reply("true; echo \"<gp:$((1+0)):$?>\"\n<gp:1:0>\n", 1, &output,
+                                 &status));
+    assert_string_equal(output, "");
+    g_free(output);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(clean_strips_escapes_and_carriage_returns),
+        cmocka_unit_test(clean_handles_sequences_split_across_reads),
+        cmocka_unit_test(prompt_matches_only_at_the_end),
+        cmocka_unit_test(prompt_rejects_an_invalid_pattern),
+        cmocka_unit_test(default_prompt_matches_common_shells),
+        cmocka_unit_test(command_line_joins_with_the_marker),
+        cmocka_unit_test(reply_with_echo_is_extracted),
+        cmocka_unit_test(reply_without_echo_and_with_status),
+        cmocka_unit_test(reply_of_an_echo_wrapped_over_lines),
+        cmocka_unit_test(reply_is_not_complete_before_the_status),
+        cmocka_unit_test(empty_output),
+    };
+    return cmocka_run_group_tests_name("terminal", tests, NULL, NULL);
+}
