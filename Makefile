@@ -61,6 +61,7 @@ $(BUILD)/obj-asan/%.o: %.c
 
 setup:
 	scripts/setup
+	@mkdir -p $(BUILD) && touch $(BUILD)/.setup-done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/guestplug/plugins \

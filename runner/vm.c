@@ -547,6 +547,12 @@ static int snapshot_command(gp_vm *vm, const char *verb, const char *name)
     if (!reply) {
         error->code = GP_RUN_ERROR_SNAPSHOT;
         g_prefix_error(&error, "%s of snapshot '%s' failed: ", verb, name);
+        /* A failed loadvm leaves the VM stopped before touching its state;
+         * resume it so the caller can go on with the guest it had. */
+        JsonNode *resumed = gp_qmp_execute(vm->qmp, "cont", NULL, QMP_TIMEOUT_MS, NULL);
+        if (resumed) {
+            json_node_unref(resumed);
+        }
         return fail(vm, error);
     }
     gp_console_discard(vm->console);
@@ -562,6 +568,11 @@ GP_EXPORT int gp_vm_revert(gp_vm *vm, const char *name)
 GP_EXPORT int gp_vm_savevm(gp_vm *vm, const char *name)
 {
     return snapshot_command(vm, "savevm", name);
+}
+
+GP_EXPORT int gp_vm_delete_snapshot(gp_vm *vm, const char *name)
+{
+    return snapshot_command(vm, "delvm", name);
 }
 
 typedef struct {

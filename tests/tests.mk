@@ -33,3 +33,16 @@ unit-test: $(UNIT_TEST_BINS)
 test: setup
 	$(MAKE) all
 	tests/run
+
+# Integration programs that drive the public runner API.
+VM_API_TEST := $(BUILD)/tests/integration/vm_api
+$(VM_API_TEST): $(BUILD)/obj/tests/integration/vm_api.o $(RUNNER_A)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(LDFLAGS) $(RUNNER_LIBS) -lpthread
+ALL_TARGETS += $(VM_API_TEST)
+
+# Benchmarks (bench/run) that drive the runner API.
+$(BUILD)/obj/bench/%.o: OBJ_CFLAGS = -Irunner $(RUNNER_CFLAGS)
+$(BUILD)/bench/vm_bench: $(BUILD)/obj/bench/vm_bench.o $(RUNNER_A)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(LDFLAGS) $(RUNNER_LIBS) -lpthread

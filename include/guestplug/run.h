@@ -81,6 +81,9 @@ int gp_vm_revert(gp_vm *vm, const char *name);
 /* Saves the running VM as snapshot NAME in its qcow2 disk. */
 int gp_vm_savevm(gp_vm *vm, const char *name);
 
+/* Deletes snapshot NAME from the running VM's qcow2 disk. */
+int gp_vm_delete_snapshot(gp_vm *vm, const char *name);
+
 /*
  * Types COMMAND on the serial console and waits up to TIMEOUT_SECONDS
  * (0 = the VM's default, negative = forever) for it to finish. On success

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Runner benchmarks on the generic image of one architecture. Prints one
+ * "name value unit" line per figure (SPEC §10). Ratios compare runs made in
+ * this same process, because the machines are noisy.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "guestplug/run.h"
+#include "vm_internal.h"
+
+#define REPEATS 7
+
+static void die(gp_vm *vm, const char *what)
+{
+    fprintf(stderr, "vm_bench: %s failed: %s\n", what, gp_vm_last_error(vm));
+    exit(1);
+}
+
+static double now_ms(void)
+{
+    return (double)g_get_monotonic_time() / 1000.0;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *values, int count)
+{
+    qsort(values, (size_t)count, sizeof *values, compare_doubles);
+    return values[count / 2];
+}
+
+/* Median savevm and loadvm times, with or without libguestplug.so loaded. */
+static void snapshot_times(const char *arch, bool with_core, double *save_ms, double *load_ms)
+{
+    double saves[REPEATS], loads[REPEATS];
+    gp_vm *vm = gp_vm_new_generic(arch);
+    if (gp_vm_set_core_enabled(vm, with_core) < 0 || gp_vm_start(vm) < 0) {
+        die(vm, "start");
+    }
+    for (int i = 0; i < REPEATS; i++) {
+        double start = now_ms();
+        if (gp_vm_savevm(vm, "bench") < 0) {
+            die(vm, "savevm");
+        }
+        saves[i] = now_ms() - start;
+        start = now_ms();
+        if (gp_vm_revert(vm, "bench") < 0) {
+            die(vm, "loadvm");
+        }
+        loads[i] = now_ms() - start;
+    }
+    /* Leave the cached image as it was: only 'root' in it. */
+    if (gp_vm_delete_snapshot(vm, "bench") < 0) {
+        die(vm, "delvm");
+    }
+    gp_vm_end(vm);
+    *save_ms = median(saves, REPEATS);
+    *load_ms = median(loads, REPEATS);
+}
+
+int main(int argc, char **argv)
+{
+    const char *arch = argc > 1 ? argv[1] : "x86_64";
+
+    /* Cold boot to the prompt (the image must already be built). */
+    gp_vm *vm = gp_vm_new_generic(arch);
+    if (!vm || gp_vm_prepare_image(vm, false) < 0) {
+        die(vm, "image");
+    }
+    gp_vm_set_start_snapshot(vm, NULL);
+    double start = now_ms();
+    if (gp_vm_start(vm) < 0) {
+        die(vm, "cold boot");
+    }
+    printf("boot_to_prompt_s %.2f s\n", (now_ms() - start) / 1000.0);
+    gp_vm_end(vm);
+
+    /* Serial command round trip after a revert. */
+    double trips[REPEATS * 3];
+    vm = gp_vm_new_generic(arch);
+    if (gp_vm_start(vm) < 0) {
+        die(vm, "start");
+    }
+    for (int i = 0; i < REPEATS * 3; i++) {
+        char *output = NULL;
+        start = now_ms();
+        if (gp_vm_run_serial_cmd(vm, "true", 0, &output, NULL) < 0) {
+            die(vm, "serial command");
+        }
+        trips[i] = now_ms() - start;
+        gp_vm_free_string(output);
+    }
+    gp_vm_end(vm);
+    printf("serial_cmd_roundtrip_ms %.1f ms\n", median(trips, REPEATS * 3));
+
+    double plain_save, plain_load, core_save, core_load;
+    snapshot_times(arch, false, &plain_save, &plain_load);
+    snapshot_times(arch, true, &core_save, &core_load);
+    printf("savevm_plain_ms %.1f ms\n", plain_save);
+    printf("savevm_guestplug_ms %.1f ms\n", core_save);
+    printf("savevm_ratio %.2f x\n", core_save / plain_save);
+    printf("loadvm_plain_ms %.1f ms\n", plain_load);
+    printf("loadvm_guestplug_ms %.1f ms\n", core_load);
+    printf("loadvm_ratio %.2f x\n", core_load / plain_load);
+    return 0;
+}

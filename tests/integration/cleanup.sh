@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# No QEMU, socket or temp dir outlives the runner: on SIGINT, on SIGTERM, and
+# when QEMU itself dies (the runner then names the cause).
+source "$(dirname "$0")/lib.sh"
+export TMPDIR=$WORK/tmp
+mkdir -p "$TMPDIR"
+
+qemu_children() { pgrep -f -- "$TMPDIR/guestplug-" || true; }
+
+wait_for_qemu() {
+    for _ in $(seq 1 600); do
+        [ -n "$(qemu_children)" ] && ls "$TMPDIR"/guestplug-*/serial.sock >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    fail "QEMU did not start"
+}
+
+check_clean() { # WHAT
+    for _ in $(seq 1 50); do
+        [ -z "$(qemu_children)" ] && break
+        sleep 0.1
+    done
+    [ -z "$(qemu_children)" ] || fail "$1: QEMU still running: $(qemu_children)"
+    [ -z "$(ls -A "$TMPDIR")" ] || fail "$1: left behind: $(ls -A "$TMPDIR")"
+}
+
+for signal in INT TERM; do
+    "$GUESTPLUG" run -g x86_64 -c 'sleep 600' >"$WORK/out.$signal" 2>&1 &
+    runner=$!
+    wait_for_qemu
+    sleep 1
+    kill -s "$signal" "$runner"
+    status=0
+    wait "$runner" || status=$?
+    [ "$status" -ne 0 ] || fail "runner exited 0 after SIG$signal"
+    check_clean "SIG$signal"
+done
+
+# QEMU crashes under the runner.
+"$GUESTPLUG" run -g x86_64 -c 'sleep 600' >"$WORK/out.crash" 2>&1 &
+runner=$!
+wait_for_qemu
+sleep 1
+pkill -KILL -f -- "$TMPDIR/guestplug-"
+status=0
+wait "$runner" || status=$?
+cat "$WORK/out.crash"
+[ "$status" -eq 1 ] || fail "runner exit status $status after QEMU died, want 1"
+expect_contains "$WORK/out.crash" "QEMU was killed by signal 9"
+check_clean "QEMU crash"

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Integration checks through the public C API (include/guestplug/run.h),
+ * against the real QEMU 11.1 and a real guest:
+ *
+ *   vm_api revert-twice
+ *       a file created after the first revert is gone after the second
+ *   vm_api own-guest KERNEL INITRD DISK.qcow2 PROMPT
+ *       a user's own guest boots cold, saves a snapshot in its qcow2, and a
+ *       new VM started from that snapshot sees the saved state
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guestplug/run.h"
+
+static int failures;
+
+#define CHECK(cond, ...)                                   \
+    do {                                                   \
+        if (!(cond)) {                                     \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+            fprintf(stderr, __VA_ARGS__);                  \
+            fputc('\n', stderr);                           \
+            failures++;                                    \
+        }                                                  \
+    } while (0)
+
+/* Runs CMD; returns its exit status, or -1000 if the runner failed. */
+static int run(gp_vm *vm, const char *cmd, char **output_out)
+{
+    char *output = NULL;
+    int status = 0;
+    if (gp_vm_run_serial_cmd(vm, cmd, 30, &output, &status) < 0) {
+        fprintf(stderr, "run '%s' failed: %s\n", cmd, gp_vm_last_error(vm));
+        failures++;
+        return -1000;
+    }
+    printf("$ %s\n%s\n[status %d]\n", cmd, output, status);
+    if (output_out) {
+        *output_out = output;
+    } else {
+        gp_vm_free_string(output);
+    }
+    return status;
+}
+
+static int revert_twice(void)
+{
+    gp_vm *vm = gp_vm_new_generic("x86_64");
+    CHECK(vm, "gp_vm_new_generic");
+    CHECK(gp_vm_start(vm) == 0, "start: %s", gp_vm_last_error(vm));
+    CHECK(gp_vm_revert(vm, "root") == 0, "first revert: %s", gp_vm_last_error(vm));
+    CHECK(run(vm, "test -e /root/after-revert", NULL) != 0, "file exists before creation");
+    CHECK(run(vm, "touch /root/after-revert", NULL) == 0, "touch failed");
+    CHECK(run(vm, "test -e /root/after-revert", NULL) == 0, "file missing after creation");
+    CHECK(gp_vm_revert(vm, "root") == 0, "second revert: %s", gp_vm_last_error(vm));
+    CHECK(run(vm, "test -e /root/after-revert", NULL) == 1, "file survived the revert");
+
+    CHECK(gp_vm_revert(vm, "no_such_snapshot") < 0, "revert to a missing snapshot succeeded");
+    CHECK(strstr(gp_vm_last_error(vm), "no_such_snapshot") != NULL,
+          "error does not name the snapshot: %s", gp_vm_last_error(vm));
+    /* The VM is still usable after a failed revert. */
+    CHECK(run(vm, "true", NULL) == 0, "VM unusable after a failed revert");
+    gp_vm_end(vm);
+    return failures ? 1 : 0;
+}
+
+static gp_vm *own_guest(char **argv)
+{
+    gp_vm *vm = gp_vm_new_custom("x86_64");
+    CHECK(gp_vm_set_kernel(vm, argv[0]) == 0, "%s", gp_vm_last_error(vm));
+    CHECK(gp_vm_set_initrd(vm, argv[1]) == 0, "%s", gp_vm_last_error(vm));
+    CHECK(gp_vm_set_disk(vm, argv[2]) == 0, "%s", gp_vm_last_error(vm));
+    CHECK(gp_vm_set_append(vm, "console=ttyS0 panic=-1 quiet") == 0, "append");
+    CHECK(gp_vm_set_machine(vm, "pc") == 0, "machine");
+    CHECK(gp_vm_set_prompt(vm, argv[3]) == 0, "%s", gp_vm_last_error(vm));
+    return vm;
+}
+
+static int own_guest_snapshot(char **argv)
+{
+    gp_vm *vm = own_guest(argv);
+    CHECK(gp_vm_set_prompt(vm, "([") < 0, "an invalid prompt regex was accepted");
+    CHECK(gp_vm_start(vm) == 0, "cold boot: %s", gp_vm_last_error(vm));
+    CHECK(run(vm, "echo saved-state > /tmp/state", NULL) == 0, "write state");
+    CHECK(gp_vm_savevm(vm, "mine") == 0, "savevm: %s", gp_vm_last_error(vm));
+    gp_vm_end(vm);
+
+    vm = own_guest(argv);
+    CHECK(gp_vm_set_start_snapshot(vm, "mine") == 0, "set start snapshot");
+    CHECK(gp_vm_start(vm) == 0, "start from snapshot: %s", gp_vm_last_error(vm));
+    char *output = NULL;
+    CHECK(run(vm, "cat /tmp/state", &output) == 0, "read state");
+    CHECK(output && strcmp(output, "saved-state") == 0, "state after -loadvm: '%s'",
+          output ? output : "(null)");
+    gp_vm_free_string(output);
+    gp_vm_end(vm);
+    return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "revert-twice") == 0) {
+        return revert_twice();
+    }
+    if (argc == 6 && strcmp(argv[1], "own-guest") == 0) {
+        return own_guest_snapshot(argv + 2);
+    }
+    fprintf(stderr, "usage: vm_api revert-twice | own-guest KERNEL INITRD DISK PROMPT\n");
+    return 2;
+}
