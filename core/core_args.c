@@ -47,3 +47,31 @@ void gp_core_args_free(gp_core_args *args)
         g_free(args);
     }
 }
+
+bool gp_core_args_size(const gp_core_args *args, const char *key, uint64_t fallback,
+                       uint64_t maximum, uint64_t *value, GError **error)
+{
+    const char *text = gp_core_args_get(args, key);
+    char *end = NULL;
+
+    if (!text) {
+        *value = fallback;
+        return true;
+    }
+    guint64 number = g_ascii_strtoull(text, &end, 10);
+    unsigned shift = 0;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: break;
+    }
+    if (end == text || *end != '\0' || number == 0 || number > (maximum >> shift)) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "%s=%s is not a size between 1 and %" G_GUINT64_FORMAT
+                    " bytes (e.g. 64M, 16k, 4096)", key, text, maximum);
+        return false;
+    }
+    *value = number << shift;
+    return true;
+}

@@ -10,6 +10,8 @@
 #define GP_CORE_ARGS_H
 
 #include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 typedef struct gp_core_args {
     GPtrArray *load;     /* char *: host plugin names in command-line order */
@@ -19,5 +21,13 @@ typedef struct gp_core_args {
 gp_core_args *gp_core_args_parse(int argc, char **argv, GError **error);
 const char *gp_core_args_get(const gp_core_args *args, const char *key);
 void gp_core_args_free(gp_core_args *args);
+
+/*
+ * The size setting KEY ("64M", "16k", "4096"; suffixes k/K, m/M, g/G are
+ * powers of 1024), or FALLBACK when absent. Fails for malformed values, zero,
+ * or values above MAXIMUM.
+ */
+bool gp_core_args_size(const gp_core_args *args, const char *key, uint64_t fallback,
+                       uint64_t maximum, uint64_t *value, GError **error);
 
 #endif

@@ -16,3 +16,16 @@ void gp_log(const char *fmt, ...)
     fputs(whole, stderr);
     fflush(stderr);
 }
+
+char *gp_printable(const uint8_t *bytes, size_t length)
+{
+    GString *out = g_string_sized_new(length);
+    for (size_t i = 0; i < length; i++) {
+        if (bytes[i] >= 0x20 && bytes[i] < 0x7f && bytes[i] != '\\') {
+            g_string_append_c(out, (char)bytes[i]);
+        } else {
+            g_string_append_printf(out, "\\x%02x", bytes[i]);
+        }
+    }
+    return g_string_free(out, FALSE);
+}

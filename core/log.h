@@ -8,7 +8,13 @@
 #define GP_CORE_LOG_H
 
 #include <glib.h>
+#include <stddef.h>
+#include <stdint.h>
 
 void gp_log(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/* Guest-supplied bytes made safe for one log line: printable ASCII kept,
+ * everything else (newlines, escapes, invalid UTF-8) shown as \xNN. */
+char *gp_printable(const uint8_t *bytes, size_t length);
 
 #endif

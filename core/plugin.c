@@ -7,11 +7,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arch/arch.h"
+#include "channel_table.h"
 #include "core_args.h"
 #include "export.h"
+#include "host_api.h"
 #include "host_plugin.h"
 #include "log.h"
 #include "qemu/qemu-plugin-api.h"
+#include "trap.h"
+
+/* SPEC §4 defaults. */
+#define DEFAULT_QUEUE_LIMIT (UINT64_C(64) << 20)
+#define DEFAULT_MAX_MESSAGE (UINT64_C(16) << 20)
+#define DEFAULT_MAX_CHANNELS 4096
+#define SIZE_CEILING (UINT64_C(1) << 32) /* QEMU's memory API takes 32-bit lengths */
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = GP_QEMU_PLUGIN_API_VERSION;
 
@@ -20,16 +30,24 @@ static struct {
     gp_core_args *args;
     char *target;
     bool verbose;
+    gp_channel_table *channels;
 } core;
 
 static void on_vcpu_init(unsigned int vcpu_index, void *userdata)
 {
     (void)userdata;
+    gp_trap_vcpu_init();
     if (core.verbose) {
         g_autoptr(GArray) registers = qemu_plugin_get_registers();
         gp_log("vcpu %u of %s up, %u registers visible", vcpu_index, core.target,
                registers ? registers->len : 0);
     }
+}
+
+static void on_tb_translate(struct qemu_plugin_tb *tb, void *userdata)
+{
+    (void)userdata;
+    gp_trap_tb_translate(tb);
 }
 
 static void on_qemu_exit(void *userdata)
@@ -39,6 +57,9 @@ static void on_qemu_exit(void *userdata)
     if (core.verbose) {
         gp_log("core unloaded");
     }
+    gp_host_api_init(NULL);
+    gp_channel_table_free(core.channels);
+    core.channels = NULL;
     gp_core_args_free(core.args);
     core.args = NULL;
     g_free(core.target);
@@ -72,12 +93,34 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         return -1;
     }
     core.verbose = parse_bool_arg("verbose", false);
+
+    const gp_arch *arch = gp_arch_for_target(core.target);
+    if (!arch) {
+        fprintf(stderr, "Fatal error: guestplug does not support QEMU target %s yet "
+                "(supported: %s)\n", core.target, gp_arch_supported_targets());
+        return -1;
+    }
+    uint64_t queue_limit, max_message, max_channels;
+    if (!gp_core_args_size(core.args, "queue_limit", DEFAULT_QUEUE_LIMIT, SIZE_CEILING,
+                           &queue_limit, &error) ||
+        !gp_core_args_size(core.args, "max_message", DEFAULT_MAX_MESSAGE, SIZE_CEILING,
+                           &max_message, &error) ||
+        !gp_core_args_size(core.args, "max_channels", DEFAULT_MAX_CHANNELS, 1u << 20,
+                           &max_channels, &error)) {
+        fprintf(stderr, "Fatal error: libguestplug.so: %s\n", error->message);
+        return -1;
+    }
+    core.channels = gp_channel_table_new(queue_limit, max_channels);
+    gp_host_api_init(core.channels);
+    gp_hypercall_limits limits = { .max_message = max_message };
+    gp_trap_init(arch, core.channels, &limits);
     if (core.verbose) {
         gp_log("core loaded into QEMU (target %s, plugin API %d..%d, %d vCPUs)",
                core.target, info->version.min, info->version.cur,
                info->system.smp_vcpus);
     }
     qemu_plugin_register_vcpu_init_cb(id, on_vcpu_init, NULL);
+    qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_translate, NULL);
     qemu_plugin_register_atexit_cb(id, on_qemu_exit, NULL);
     return gp_host_plugins_load_all(core.args) ? 0 : -1;
 }

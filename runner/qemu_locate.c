@@ -13,7 +13,7 @@ void gp_qemu_free(gp_qemu *qemu)
     if (qemu) {
         g_ptr_array_unref(qemu->launcher);
         g_free(qemu->bin_dir);
-        g_free(qemu->data_dir);
+        g_ptr_array_unref(qemu->data_dirs);
         g_free(qemu->version);
         g_free(qemu);
     }
@@ -27,9 +27,10 @@ GPtrArray *gp_qemu_argv(const gp_qemu *qemu, const char *program)
         g_ptr_array_add(argv, g_strdup(g_ptr_array_index(qemu->launcher, i)));
     }
     g_ptr_array_add(argv, g_build_filename(qemu->bin_dir, program, NULL));
-    if (qemu->data_dir && g_str_has_prefix(program, "qemu-system-")) {
+    for (guint i = 0; g_str_has_prefix(program, "qemu-system-") && i < qemu->data_dirs->len;
+         i++) {
         g_ptr_array_add(argv, g_strdup("-L"));
-        g_ptr_array_add(argv, g_strdup(qemu->data_dir));
+        g_ptr_array_add(argv, g_strdup(g_ptr_array_index(qemu->data_dirs, i)));
     }
     g_ptr_array_add(argv, NULL);
     return argv;
@@ -71,7 +72,18 @@ static gp_qemu *private_root(const char *root)
                     g_strdup_printf("%s/lib/x86_64-linux-gnu:%s/usr/lib/x86_64-linux-gnu",
                                     root, root));
     qemu->bin_dir = g_build_filename(root, "usr", "bin", NULL);
-    qemu->data_dir = g_build_filename(root, "usr", "share", "qemu", NULL);
+    /* Debian's QEMU finds SeaBIOS and iPXE through absolute paths outside
+     * usr/share/qemu, which point out of the private root; name them all. */
+    qemu->data_dirs = g_ptr_array_new_with_free_func(g_free);
+    const char *firmware[] = { "usr/share/qemu", "usr/share/seabios", "usr/lib/ipxe/qemu" };
+    for (size_t i = 0; i < G_N_ELEMENTS(firmware); i++) {
+        char *dir = g_build_filename(root, firmware[i], NULL);
+        if (g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+            g_ptr_array_add(qemu->data_dirs, dir);
+        } else {
+            g_free(dir);
+        }
+    }
     return qemu;
 }
 
@@ -83,6 +95,7 @@ static gp_qemu *system_path(const char *system_binary)
     }
     gp_qemu *qemu = g_new0(gp_qemu, 1);
     qemu->launcher = g_ptr_array_new_with_free_func(g_free);
+    qemu->data_dirs = g_ptr_array_new_with_free_func(g_free);
     qemu->bin_dir = g_path_get_dirname(found);
     return qemu;
 }

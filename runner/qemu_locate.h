@@ -14,7 +14,7 @@
 typedef struct gp_qemu {
     GPtrArray *launcher; /* argv words before a program path; empty for a system QEMU */
     char *bin_dir;       /* directory of qemu-system-* and qemu-img */
-    char *data_dir;      /* firmware directory for -L, or NULL for the built-in one */
+    GPtrArray *data_dirs; /* firmware directories, one -L each; empty for a system QEMU */
     char *version;       /* "11.1.3" */
 } gp_qemu;
 

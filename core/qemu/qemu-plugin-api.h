@@ -133,6 +133,7 @@ __attribute__((noreturn)) void qemu_plugin_set_pc(uint64_t vaddr);
 
 bool qemu_plugin_read_memory_vaddr(uint64_t addr, GByteArray *data, size_t len);
 bool qemu_plugin_write_memory_vaddr(uint64_t addr, GByteArray *data);
+bool qemu_plugin_translate_vaddr(uint64_t vaddr, uint64_t *hwaddr);
 
 void qemu_plugin_outs(const char *string);
 

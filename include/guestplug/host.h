@@ -30,6 +30,19 @@ extern "C" {
 /* One loaded host plugin, owned by the core. */
 typedef struct gp_plugin gp_plugin;
 
+/* A channel between the host and the guest. Ids are never reused. */
+typedef uint32_t gp_channel_id;
+#define GP_CHANNEL_INVALID ((gp_channel_id)-1)
+
+/*
+ * Receives one guest WRITE on channel CH: exactly the LEN bytes the guest
+ * wrote, in DATA, valid only during the call. Called on the vCPU thread that
+ * executed the hypercall, with that vCPU stopped until it returns, so keep
+ * it short; it may call every function in this header.
+ */
+typedef void (*gp_channel_recv_fn)(gp_channel_id ch, const uint8_t *data, size_t len,
+                                   void *opaque);
+
 /*
  * Exported by the host plugin; called once, on QEMU's main thread, while
  * QEMU starts (before any guest code runs). Return false to refuse to load:
@@ -53,6 +66,45 @@ const char *gp_plugin_arg(gp_plugin *self, const char *key, const char *fallback
 
 /* The name this plugin was loaded under. */
 const char *gp_plugin_name(const gp_plugin *self);
+
+/*
+ * Declares guest plugin NAME and creates its main channel, named NAME: every
+ * guest WRITE on it reaches CB(…, OPAQUE). Returns the channel, or
+ * GP_CHANNEL_INVALID (with the reason in the host log) when NAME is empty or
+ * already loaded. Any thread, including from inside a channel callback.
+ */
+gp_channel_id gp_load_guest_plugin(const char *name, gp_channel_recv_fn cb, void *opaque);
+
+/* As gp_load_guest_plugin, with the guest plugin's ELF at PATH (which must
+ * exist) instead of looking it up by name. */
+gp_channel_id gp_load_guest_plugin_path(const char *name, const char *path,
+                                        gp_channel_recv_fn cb, void *opaque);
+
+/*
+ * A new anonymous channel whose guest WRITEs reach CB. Tell the guest its id
+ * over another channel. GP_CHANNEL_INVALID if the channel table is full.
+ */
+gp_channel_id gp_channel_alloc(gp_channel_recv_fn cb, void *opaque);
+
+/* The channel named NAME, or GP_CHANNEL_INVALID if there is none. */
+gp_channel_id gp_channel_from_name(const char *name);
+
+/*
+ * Replaces the receive callback of CH (e.g. of a channel the guest allocated
+ * with gp_channel_new). 0, or -ENOENT if there is no such channel.
+ */
+int gp_channel_set_recv(gp_channel_id ch, gp_channel_recv_fn cb, void *opaque);
+
+/*
+ * Queues a copy of BUF[0..LEN) for the guest; the guest's next READ on CH
+ * returns it (a READ never joins two messages; a short buffer gets the
+ * message in pieces, in order). Any thread. Returns 0, or
+ *   -ENOENT    no channel CH,
+ *   -EMSGSIZE  LEN exceeds the per-channel queue limit (queue_limit=),
+ *   -ENOBUFS   the queue is full until the guest reads,
+ *   -EINVAL    BUF is NULL while LEN is not 0.
+ */
+int gp_channel_write(gp_channel_id ch, const void *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "hypercall.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "guestplug/abi.h"
+#include "log.h"
+#include "manager.h"
+
+static uint64_t at_width(uint64_t value, unsigned register_bytes)
+{
+    return register_bytes >= 8 ? value : value & ((UINT64_C(1) << (register_bytes * 8)) - 1);
+}
+
+static uint64_t error_value(int code, unsigned register_bytes)
+{
+    return at_width((uint64_t)-(int64_t)code, register_bytes);
+}
+
+/* Guest channel ids are 32-bit; a wider register value names no channel. */
+static bool channel_of(const gp_hypercall *call, gp_channel_id *id)
+{
+    *id = (gp_channel_id)call->channel;
+    return call->channel <= UINT32_MAX;
+}
+
+/* Per-thread buffer for guest->host messages, so a WRITE does not malloc
+ * and free on every call. Grows to the largest message seen. */
+static uint8_t *scratch(size_t length)
+{
+    static __thread uint8_t *buffer;
+    static __thread size_t capacity;
+    if (length > capacity) {
+        g_free(buffer);
+        capacity = MAX(length, 4096);
+        buffer = g_malloc(capacity);
+    }
+    return buffer;
+}
+
+static uint64_t op_write(gp_channel_table *table, const gp_hypercall_limits *limits,
+                         const gp_hypercall *call, const gp_guest_memory *memory,
+                         unsigned width)
+{
+    gp_channel_id id;
+    gp_channel_recv_fn recv = NULL;
+    void *opaque = NULL;
+
+    if (!channel_of(call, &id) || gp_channel_table_receiver(table, id, &recv, &opaque) < 0) {
+        return error_value(GP_ERR_NOT_FOUND, width);
+    }
+    if (call->arg2 > limits->max_message) {
+        return error_value(GP_ERR_TOO_LARGE, width);
+    }
+    size_t length = (size_t)call->arg2;
+    uint8_t *data = scratch(length);
+    if (length && !memory->read(memory->context, call->arg1, data, length)) {
+        return error_value(GP_ERR_BAD_ADDRESS, width);
+    }
+    if (recv) {
+        recv(id, data, length, opaque);
+    }
+    return at_width(call->arg2, width);
+}
+
+typedef struct {
+    const gp_guest_memory *memory;
+    uint64_t addr;
+} deliver_context;
+
+static bool deliver_to_guest(void *context, const uint8_t *bytes, size_t length)
+{
+    deliver_context *target = context;
+    const gp_guest_memory *memory = target->memory;
+    /* Check the whole range first: a partial write would lose the message. */
+    return length == 0 || (memory->mapped(memory->context, target->addr, length) &&
+                           memory->write(memory->context, target->addr, bytes, length));
+}
+
+static uint64_t op_read(gp_channel_table *table, const gp_hypercall *call,
+                        const gp_guest_memory *memory, unsigned width)
+{
+    gp_channel_id id;
+    deliver_context target = { memory, call->arg1 };
+
+    if (!channel_of(call, &id)) {
+        return error_value(GP_ERR_NOT_FOUND, width);
+    }
+    size_t capacity = (size_t)MIN(call->arg2, (uint64_t)SSIZE_MAX);
+    ssize_t result = gp_channel_table_pop(table, id, capacity, deliver_to_guest, &target);
+    if (result == -ENOENT) {
+        return error_value(GP_ERR_NOT_FOUND, width);
+    }
+    if (result == -EFAULT) {
+        return error_value(GP_ERR_BAD_ADDRESS, width);
+    }
+    return at_width((uint64_t)result, width);
+}
+
+static uint64_t op_error(const gp_hypercall *call, const gp_guest_memory *memory,
+                         unsigned width)
+{
+    uint8_t text[GP_MAX_ERROR_TEXT];
+    size_t length = (size_t)MIN(call->arg2, (uint64_t)sizeof text);
+
+    if (length && !memory->read(memory->context, call->arg1, text, length)) {
+        return error_value(GP_ERR_BAD_ADDRESS, width);
+    }
+    g_autofree char *line = gp_printable(text, length);
+    gp_log("guest error (channel %" G_GUINT64_FORMAT "): %s%s", call->channel, line,
+           call->arg2 > sizeof text ? " [truncated]" : "");
+    return 0;
+}
+
+static uint64_t op_get_channel_by_name(gp_channel_table *table, const gp_hypercall *call,
+                                       const gp_guest_memory *memory, unsigned width)
+{
+    char name[GP_MAX_NAME_LENGTH];
+    gp_channel_id id;
+
+    if (call->arg2 > sizeof name) {
+        return error_value(GP_ERR_TOO_LARGE, width);
+    }
+    size_t length = (size_t)call->arg2;
+    if (length && !memory->read(memory->context, call->arg1, name, length)) {
+        return error_value(GP_ERR_BAD_ADDRESS, width);
+    }
+    if (gp_channel_table_find(table, name, length, &id) < 0) {
+        g_autofree char *shown = gp_printable((const uint8_t *)name, length);
+        gp_log("failed to find channel number for channel \"%s\"", shown);
+        return error_value(GP_ERR_NOT_FOUND, width);
+    }
+    return id;
+}
+
+static uint64_t op_get_manager(gp_channel_table *table, unsigned width)
+{
+    gp_channel_id id;
+    if (gp_channel_table_add(table, NULL, gp_manager_recv, table, &id) < 0) {
+        return error_value(GP_ERR_FULL, width);
+    }
+    return id;
+}
+
+uint64_t gp_hypercall_dispatch(gp_channel_table *table, const gp_hypercall_limits *limits,
+                               const gp_hypercall *call, const gp_guest_memory *memory,
+                               unsigned register_bytes)
+{
+    switch (call->op) {
+    case GP_OP_START:
+        return at_width(~(uint64_t)GP_MAGIC, register_bytes);
+    case GP_OP_STOP:
+        return 0;
+    case GP_OP_READ:
+        return op_read(table, call, memory, register_bytes);
+    case GP_OP_WRITE:
+        return op_write(table, limits, call, memory, register_bytes);
+    case GP_OP_ERROR:
+        return op_error(call, memory, register_bytes);
+    case GP_OP_GET_MANAGER:
+        return op_get_manager(table, register_bytes);
+    case GP_OP_GET_CHANNEL_BY_NAME:
+        return op_get_channel_by_name(table, call, memory, register_bytes);
+    default:
+        return error_value(GP_ERR_UNKNOWN_OP, register_bytes);
+    }
+}

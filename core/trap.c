@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "trap.h"
+
+#include <string.h>
+
+#include "guestplug/abi.h"
+#include "log.h"
+
+enum { REG_MAGIC, REG_OP, REG_CHANNEL, REG_ARG1, REG_ARG2, REG_COUNT };
+
+#define GUEST_PAGE 4096u
+
+static struct {
+    const gp_arch *arch;
+    gp_channel_table *table;
+    gp_hypercall_limits limits;
+    struct qemu_plugin_register *registers[REG_COUNT];
+    bool registers_ok;
+} trap;
+
+/* Scratch buffers of the calling vCPU thread: the QEMU API appends to them. */
+static __thread GByteArray *register_buffer;
+static __thread GByteArray *memory_buffer;
+
+static GByteArray *thread_buffer(GByteArray **buffer)
+{
+    if (!*buffer) {
+        *buffer = g_byte_array_new();
+    }
+    g_byte_array_set_size(*buffer, 0);
+    return *buffer;
+}
+
+static uint64_t read_register(int which)
+{
+    GByteArray *buffer = thread_buffer(&register_buffer);
+    uint64_t value = 0;
+
+    if (!qemu_plugin_read_register(trap.registers[which], buffer)) {
+        return 0;
+    }
+    unsigned width = MIN(buffer->len, trap.arch->register_bytes);
+    for (unsigned i = 0; i < width; i++) {
+        unsigned byte = trap.arch->big_endian ? buffer->len - 1 - i : i;
+        value |= (uint64_t)buffer->data[byte] << (8 * i);
+    }
+    return value;
+}
+
+static void write_register(int which, uint64_t value)
+{
+    GByteArray *buffer = thread_buffer(&register_buffer);
+    uint8_t bytes[8];
+    unsigned width = trap.arch->register_bytes;
+
+    for (unsigned i = 0; i < width; i++) {
+        bytes[trap.arch->big_endian ? width - 1 - i : i] = (uint8_t)(value >> (8 * i));
+    }
+    g_byte_array_append(buffer, bytes, width);
+    qemu_plugin_write_register(trap.registers[which], buffer);
+}
+
+static bool memory_read(void *context, uint64_t addr, void *buf, size_t len)
+{
+    (void)context;
+    GByteArray *buffer = thread_buffer(&memory_buffer);
+    if (addr + len < addr || !qemu_plugin_read_memory_vaddr(addr, buffer, len) ||
+        buffer->len < len) {
+        return false;
+    }
+    memcpy(buf, buffer->data, len);
+    return true;
+}
+
+static bool memory_write(void *context, uint64_t addr, const void *buf, size_t len)
+{
+    (void)context;
+    GByteArray *buffer = thread_buffer(&memory_buffer);
+    g_byte_array_append(buffer, buf, (guint)len);
+    return qemu_plugin_write_memory_vaddr(addr, buffer);
+}
+
+static bool memory_mapped(void *context, uint64_t addr, size_t len)
+{
+    (void)context;
+    uint64_t physical;
+    uint64_t end = addr + len;
+    if (end < addr) {
+        return false;
+    }
+    for (uint64_t page = addr & ~(uint64_t)(GUEST_PAGE - 1); page < end; page += GUEST_PAGE) {
+        if (!qemu_plugin_translate_vaddr(page, &physical)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static const gp_guest_memory guest_memory = {
+    .read = memory_read,
+    .write = memory_write,
+    .mapped = memory_mapped,
+};
+
+static void on_trap(unsigned int vcpu_index, void *userdata)
+{
+    (void)vcpu_index;
+    uint64_t resume_pc = (uint64_t)(uintptr_t)userdata;
+
+    if (!trap.registers_ok || read_register(REG_MAGIC) != GP_MAGIC) {
+        return; /* not a hypercall: the instruction runs as what it is */
+    }
+    gp_hypercall call = {
+        .op = read_register(REG_OP),
+        .channel = read_register(REG_CHANNEL),
+        .arg1 = read_register(REG_ARG1),
+        .arg2 = read_register(REG_ARG2),
+    };
+    uint64_t result = gp_hypercall_dispatch(trap.table, &trap.limits, &call, &guest_memory,
+                                            trap.arch->register_bytes);
+    write_register(REG_MAGIC, result);
+    if (resume_pc) {
+        qemu_plugin_set_pc(resume_pc); /* does not return */
+    }
+}
+
+void gp_trap_tb_translate(struct qemu_plugin_tb *tb)
+{
+    size_t count = qemu_plugin_tb_n_insns(tb);
+    uint8_t bytes[16];
+
+    for (size_t i = 0; i < count; i++) {
+        struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+        size_t size = qemu_plugin_insn_size(insn);
+        if (size > sizeof bytes) {
+            continue;
+        }
+        qemu_plugin_insn_data(insn, bytes, size);
+        uint64_t vaddr = qemu_plugin_insn_vaddr(insn);
+        uint64_t resume_pc = 0;
+        gp_trap_kind kind = trap.arch->match_trap(bytes, size, vaddr, &resume_pc);
+        if (kind != GP_TRAP_NONE) {
+            qemu_plugin_register_vcpu_insn_exec_cb(
+                insn, on_trap, QEMU_PLUGIN_CB_RW_REGS_PC,
+                (void *)(uintptr_t)(kind == GP_TRAP_PANDA ? resume_pc : 0));
+        }
+    }
+}
+
+/* Register handles are the same for every vCPU; look them up once. */
+void gp_trap_vcpu_init(void)
+{
+    static GMutex lock;
+    static bool done;
+
+    g_mutex_lock(&lock);
+    if (!done) {
+        done = true;
+        g_autoptr(GArray) all = qemu_plugin_get_registers();
+        int found = 0;
+        for (guint i = 0; all && i < all->len; i++) {
+            qemu_plugin_reg_descriptor *reg = &g_array_index(all, qemu_plugin_reg_descriptor, i);
+            for (int which = 0; which < REG_COUNT; which++) {
+                if (!trap.registers[which] &&
+                    strcmp(reg->name, trap.arch->hypercall_registers[which]) == 0) {
+                    trap.registers[which] = reg->handle;
+                    found++;
+                }
+            }
+        }
+        trap.registers_ok = found == REG_COUNT;
+        if (!trap.registers_ok) {
+            gp_log("QEMU exposes only %d of the 5 hypercall registers of %s; hypercalls are "
+                   "disabled (is this QEMU 11.1?)", found, trap.arch->target);
+        }
+    }
+    g_mutex_unlock(&lock);
+}
+
+void gp_trap_init(const gp_arch *arch, gp_channel_table *table,
+                  const gp_hypercall_limits *limits)
+{
+    trap.arch = arch;
+    trap.table = table;
+    trap.limits = *limits;
+}
