@@ -4,8 +4,10 @@
  * its QMP connection and serial console.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-glib/json-glib.h>
@@ -295,8 +297,40 @@ static void add_words(GPtrArray *argv, ...)
     va_end(ap);
 }
 
+/*
+ * Copies the generic image's snapshot disk for one run: runs then never
+ * contend for QEMU's write lock on the shared cached file, and the cached
+ * image stays as built whatever a session saves. copy_file_range lets the
+ * kernel do it (reflinks where the filesystem has them): ~0.15 s for 90 MB.
+ */
+static bool copy_file(const char *from, const char *to, GError **error)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    int out = in < 0 ? -1 : open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    struct stat info;
+    bool ok = out >= 0 && fstat(in, &info) == 0;
+
+    for (off_t left = ok ? info.st_size : 0; ok && left > 0;) {
+        ssize_t copied = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+        ok = copied > 0;
+        left -= copied > 0 ? copied : 0;
+    }
+    if (!ok) {
+        g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO, "could not copy %s to %s: %s",
+                    from, to, g_strerror(errno));
+    }
+    if (in >= 0) {
+        close(in);
+    }
+    if (out >= 0) {
+        close(out);
+    }
+    return ok;
+}
+
 static GPtrArray *qemu_command(gp_vm *vm, const char *core_path, const char *loadvm,
-                               const char *qmp_path, const char *serial_path)
+                               const char *qmp_path, const char *serial_path,
+                               const char *snapshot_disk)
 {
     GPtrArray *argv = gp_qemu_argv(vm->qemu, vm->qemu_binary);
     g_ptr_array_remove_index(argv, argv->len - 1); /* the NULL terminator */
@@ -304,7 +338,7 @@ static GPtrArray *qemu_command(gp_vm *vm, const char *core_path, const char *loa
     if (vm->generic) {
         g_autofree char *append = g_strdup_printf("console=%s panic=-1 quiet", vm->arch->console);
         g_autofree char *drive = g_strdup_printf("if=none,id=snapdisk,format=qcow2,file=%s",
-                                                 vm->image->disk);
+                                                 snapshot_disk);
         ADD("-M", vm->arch->machine);
         if (vm->arch->cpu) {
             ADD("-cpu", vm->arch->cpu);
@@ -387,8 +421,17 @@ static bool launch(gp_vm *vm, bool with_core, GError **error)
     }
     g_autofree char *qmp_path = gp_qemu_process_path(vm->process, "qmp.sock");
     g_autofree char *serial_path = gp_qemu_process_path(vm->process, "serial.sock");
+    g_autofree char *disk_copy = NULL;
+    if (vm->generic && vm->start_snapshot) {
+        disk_copy = gp_qemu_process_path(vm->process, "disk.qcow2");
+        if (!copy_file(vm->image->disk, disk_copy, error)) {
+            return false;
+        }
+    }
     g_autoptr(GPtrArray) argv = qemu_command(vm, core_path, vm->start_snapshot, qmp_path,
-                                             serial_path);
+                                             serial_path,
+                                             disk_copy ? disk_copy : vm->image ? vm->image->disk
+                                                                               : NULL);
     if (g_getenv("GUESTPLUG_SHOW_QEMU")) {
         g_autofree char *line = g_strjoinv(" ", (char **)argv->pdata);
         fprintf(stderr, "guestplug: %s\n", line);
@@ -512,8 +555,9 @@ GP_EXPORT int gp_vm_start(gp_vm *vm)
     }
     if (!launch(vm, !vm->without_core, &error)) {
         stop_qemu(vm);
-        if (vm->start_snapshot && error && strstr(error->message, vm->start_snapshot) &&
-            vm->generic) {
+        g_autofree char *missing = g_strdup_printf("Snapshot '%s' does not exist",
+                                                   vm->start_snapshot ? vm->start_snapshot : "");
+        if (vm->generic && error && strstr(error->message, missing)) {
             g_prefix_error(&error, "starting from snapshot '%s' failed (rebuild the image "
                            "with `guestplug image build %s --rebuild`): ",
                            vm->start_snapshot, vm->arch->name);

@@ -78,7 +78,9 @@ int gp_vm_start(gp_vm *vm);
 /* Reverts the running VM to snapshot NAME (in-process loadvm). */
 int gp_vm_revert(gp_vm *vm, const char *name);
 
-/* Saves the running VM as snapshot NAME in its qcow2 disk. */
+/* Saves the running VM as snapshot NAME in its qcow2 disk. A generic
+ * image runs on a private copy of its disk, so its snapshots last as long as
+ * the VM; your own guest's qcow2 keeps them. */
 int gp_vm_savevm(gp_vm *vm, const char *name);
 
 /* Deletes snapshot NAME from the running VM's qcow2 disk. */

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # No QEMU, socket or temp dir outlives the runner: on SIGINT, on SIGTERM, and
 # when QEMU itself dies (the runner then names the cause).
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 export TMPDIR=$WORK/tmp
 mkdir -p "$TMPDIR"
 

@@ -2,7 +2,7 @@
 # libguestplug.so loads into the real QEMU 11.1 (API version, qemu_info_t
 # layout, callback signatures, register API) and loads a host plugin with
 # its arguments. If our declarations drift from QEMU's ABI, this fails.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 make_exit_bios "$WORK/bios.bin" 0x31
 status=0

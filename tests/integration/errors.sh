@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Every failure names its cause: QEMU missing, prompt not seen within N s
 # (with the last console lines), snapshot missing, bad usage.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 image_dir=$("$GUESTPLUG" image path x86_64)
 
 expect_failure() { # NAME TEXT COMMAND...

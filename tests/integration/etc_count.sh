@@ -2,7 +2,7 @@
 # The generic x86_64 image boots (building it first if needed), reverts to
 # root, and a serial command's output comes back: /etc has a realistic
 # number of entries.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 "$GUESTPLUG" run -g x86_64 -c 'ls -A /etc | wc -l' -c 'cat /proc/version' >"$WORK/out"
 cat "$WORK/out"
 count=$(head -n 1 "$WORK/out")

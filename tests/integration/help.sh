@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # --help works on every verb and says what the verb does.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 "$GUESTPLUG" --help | grep -q "Verbs:" || fail "guestplug --help"
 "$GUESTPLUG" run --help | grep -q -- "--plugin" || fail "run --help"
 "$GUESTPLUG" image --help | grep -q -- "--rebuild" || fail "image --help"

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A missing host plugin: PANDA's exact message plus the paths searched, a
 # non-zero exit, and no core dump, both from QEMU and through the runner.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 make_exit_bios "$WORK/bios.bin" 0x31
 status=0

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Users bring their own guests: kernel, initrd, disk (qcow2 and raw), kernel
 # command line, machine options and a prompt; --snapshot works on their qcow2.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 image_dir=$("$GUESTPLUG" image path x86_64)
 kernel=$image_dir/vmlinuz initrd=$image_dir/initrd.gz
 prompt='root@guestplug:[^\n]*# $'
