@@ -1,0 +1,571 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The generic image builder. All knowledge of *what* goes into an image is
+ * in the recipe directory (images/: package list, exclusions, configuration
+ * script, overlay files) and in the architecture table (kernel package);
+ * this file only knows *how*: fetch with a private apt, unpack with
+ * dpkg-deb and tar, configure with image_setup, archive with cpio.
+ */
+#include "image.h"
+
+#include "apt.h"
+#include "cpio.h"
+#include "error.h"
+#include "image_setup.h"
+#include "image_tool.h"
+#include "paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define N_STEPS 7
+#define LISTS_MAX_AGE (24 * 60 * 60)
+/* The guest never sees the disk; it only needs to be a qcow2 so savevm has
+ * somewhere to put the VM state, which does not count against this size. */
+#define DISK_SIZE "64M"
+
+/* One line of images/packages. */
+typedef struct recipe_pkg {
+    char *name;
+    GStrv members; /* tar member names; empty = the whole package */
+} recipe_pkg;
+
+typedef struct build {
+    const gp_arch_info *arch;
+    const char *const *qemu_img;
+    char *images_dir; /* <cache>/images */
+    char *cache;
+    char *recipe;     /* images/ recipe directory */
+    char *tmp;        /* <cache>/images/.<arch>.partial-XXXXXX */
+    char *root;       /* tmp/root: the staging tree */
+    gp_tool_log *log;
+    gp_apt *apt;
+    GPtrArray *pkgs;  /* recipe_pkg */
+    GStrv excludes;
+    char *kernel_pkg; /* linux-image-6.1.0-50-amd64 */
+    GPtrArray *debs;  /* gp_apt_deb: kernel first, then pkgs in order */
+    GArray *nodes;    /* gp_cpio_node */
+    int step;
+    char *label;
+    gint64 start;     /* monotonic microseconds */
+} build;
+
+static void recipe_pkg_free(gpointer p)
+{
+    recipe_pkg *r = p;
+    g_free(r->name);
+    g_strfreev(r->members);
+    g_free(r);
+}
+
+static void build_clear(build *b)
+{
+    g_free(b->images_dir);
+    g_free(b->cache);
+    g_free(b->recipe);
+    g_free(b->tmp);
+    g_free(b->root);
+    gp_tool_log_close(b->log);
+    gp_apt_free(b->apt);
+    if (b->pkgs) {
+        g_ptr_array_unref(b->pkgs);
+    }
+    g_strfreev(b->excludes);
+    g_free(b->kernel_pkg);
+    if (b->debs) {
+        g_ptr_array_unref(b->debs);
+    }
+    if (b->nodes) {
+        g_array_unref(b->nodes);
+    }
+    g_free(b->label);
+}
+
+void gp_image_free(gp_image *image)
+{
+    if (image) {
+        g_free(image->dir);
+        g_free(image->kernel);
+        g_free(image->initrd);
+        g_free(image->disk);
+        g_free(image);
+    }
+}
+
+gp_image *gp_image_locate(const gp_arch_info *arch, bool *complete)
+{
+    g_autofree char *cache = gp_cache_dir();
+    gp_image *image = g_new0(gp_image, 1);
+
+    image->dir = g_build_filename(cache, "images", arch->name, NULL);
+    image->kernel = g_build_filename(image->dir, "vmlinuz", NULL);
+    image->initrd = g_build_filename(image->dir, "initrd.gz", NULL);
+    image->disk = g_build_filename(image->dir, "disk.qcow2", NULL);
+    if (complete) {
+        *complete = g_file_test(image->kernel, G_FILE_TEST_IS_REGULAR) &&
+                    g_file_test(image->initrd, G_FILE_TEST_IS_REGULAR) &&
+                    g_file_test(image->disk, G_FILE_TEST_IS_REGULAR);
+    }
+    return image;
+}
+
+static void step(build *b, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Announces the next step; its label also heads any error from it. */
+static void step(build *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_free(b->label);
+    b->label = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    b->step++;
+    fprintf(stderr, "guestplug: image %s [%d/%d] %s\n", b->arch->name, b->step, N_STEPS,
+            b->label);
+    gp_tool_log_printf(b->log, "guestplug: [%d/%d] %s (at %.1f s)\n", b->step, N_STEPS,
+                       b->label, (double)(g_get_monotonic_time() - b->start) / 1e6);
+}
+
+static bool fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static bool fail(GError **error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error_literal(error, GP_RUN_ERROR, GP_RUN_ERROR_IMAGE, msg);
+    return false;
+}
+
+/* Reads a recipe file as lines of words, without comments and blanks. */
+static GPtrArray *read_recipe_lines(const char *path, GError **error)
+{
+    g_autofree char *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, error)) {
+        g_prefix_error(error, "reading the image recipe: ");
+        return NULL;
+    }
+    GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        char *hash = strchr(*l, '#');
+        if (hash) {
+            *hash = '\0';
+        }
+        g_auto(GStrv) words = g_strsplit_set(g_strstrip(*l), " \t", -1);
+        g_autoptr(GStrvBuilder) kept = g_strv_builder_new();
+        bool any = false;
+        for (char **w = words; *w; w++) {
+            if (**w) {
+                g_strv_builder_add(kept, *w);
+                any = true;
+            }
+        }
+        if (any) {
+            g_ptr_array_add(rows, g_strv_builder_end(kept));
+        }
+    }
+    return rows;
+}
+
+static bool load_recipe(build *b, GError **error)
+{
+    g_autofree char *packages = g_build_filename(b->recipe, "packages", NULL);
+    g_autofree char *exclude = g_build_filename(b->recipe, "exclude", NULL);
+    g_autoptr(GPtrArray) rows = read_recipe_lines(packages, error);
+    if (!rows) {
+        return false;
+    }
+    b->pkgs = g_ptr_array_new_with_free_func(recipe_pkg_free);
+    for (guint i = 0; i < rows->len; i++) {
+        char **w = g_ptr_array_index(rows, i);
+        recipe_pkg *r = g_new0(recipe_pkg, 1);
+        r->name = g_strdup(w[0]);
+        r->members = g_strdupv(w + 1);
+        g_ptr_array_add(b->pkgs, r);
+    }
+    if (b->pkgs->len == 0) {
+        return fail(error, "the image recipe %s lists no packages", packages);
+    }
+
+    g_autoptr(GPtrArray) ex = read_recipe_lines(exclude, error);
+    if (!ex) {
+        return false;
+    }
+    g_autoptr(GStrvBuilder) patterns = g_strv_builder_new();
+    for (guint i = 0; i < ex->len; i++) {
+        char **w = g_ptr_array_index(ex, i);
+        g_strv_builder_add(patterns, w[0]);
+    }
+    b->excludes = g_strv_builder_end(patterns);
+    return true;
+}
+
+static const gp_apt_deb *deb_of(build *b, guint index)
+{
+    return g_ptr_array_index(b->debs, index);
+}
+
+static bool step_index(build *b, GError **error)
+{
+    step(b, "updating the %s package index (bookworm)", b->arch->debian_arch);
+    b->apt = gp_apt_open(b->cache, b->arch->debian_arch, b->log, error);
+    return b->apt && gp_apt_update(b->apt, LISTS_MAX_AGE, error);
+}
+
+static bool step_download(build *b, GError **error)
+{
+    step(b, "downloading %u packages (kernel: %s)", b->pkgs->len + 1, b->arch->kernel_package);
+    b->kernel_pkg = gp_apt_first_depends(b->apt, b->arch->kernel_package, "linux-image-", error);
+    if (!b->kernel_pkg) {
+        return false;
+    }
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    g_ptr_array_add(names, b->kernel_pkg);
+    for (guint i = 0; i < b->pkgs->len; i++) {
+        recipe_pkg *r = g_ptr_array_index(b->pkgs, i);
+        g_ptr_array_add(names, r->name);
+    }
+    g_ptr_array_add(names, NULL);
+    b->debs = gp_apt_download(b->apt, (const char *const *)names->pdata, error);
+    return b->debs != NULL;
+}
+
+static bool step_kernel(build *b, GError **error)
+{
+    const gp_apt_deb *k = deb_of(b, 0);
+    g_autofree char *unpack = g_build_filename(b->tmp, "kernel", NULL);
+    g_autofree char *boot = g_build_filename(unpack, "boot", NULL);
+    g_autofree char *dest = g_build_filename(b->tmp, "vmlinuz", NULL);
+    const char *name;
+
+    step(b, "extracting the kernel from %s %s", k->package, k->version);
+    if (g_mkdir(unpack, 0755) != 0) {
+        return fail(error, "cannot create %s: %s", unpack, g_strerror(errno));
+    }
+    /* Reading the whole data member is unavoidable (it is one compressed
+     * stream), but only the kernel image is written out. */
+    const char *const dpkg[] = { "dpkg-deb", "--fsys-tarfile", k->path, NULL };
+    const char *const tar[] = { "tar", "-x", "-f", "-", "-C", unpack, "--wildcards",
+                                "./boot/vmlinuz-*", NULL };
+    if (!gp_tool_pipe(b->log, dpkg, tar, NULL, error)) {
+        g_prefix_error(error, "%s has no ./boot/vmlinuz-* or could not be read: ", k->path);
+        return false;
+    }
+    g_autoptr(GDir) d = g_dir_open(boot, 0, error);
+    if (!d) {
+        return false;
+    }
+    g_autofree char *found = NULL;
+    while ((name = g_dir_read_name(d)) != NULL) {
+        if (found) {
+            return fail(error, "%s contains more than one kernel (%s, %s); guestplug expects "
+                               "exactly one", k->package, found, name);
+        }
+        found = g_strdup(name);
+    }
+    if (!found) {
+        return fail(error, "%s contains no /boot/vmlinuz-*", k->package);
+    }
+    g_autofree char *src = g_build_filename(boot, found, NULL);
+    if (rename(src, dest) != 0) {
+        return fail(error, "cannot move %s to %s: %s", src, dest, g_strerror(errno));
+    }
+    gp_tool_log_printf(b->log, "guestplug: kernel is %s\n", found);
+    return gp_image_remove_tree(unpack, error);
+}
+
+static bool step_unpack(build *b, GError **error)
+{
+    step(b, "unpacking %u packages into the root filesystem", b->pkgs->len);
+    /* Explicit chmod: the guest's "/" must not depend on our umask. */
+    if (g_mkdir(b->root, 0755) != 0 || chmod(b->root, 0755) != 0) {
+        return fail(error, "cannot create %s: %s", b->root, g_strerror(errno));
+    }
+    for (guint i = 0; i < b->pkgs->len; i++) {
+        const recipe_pkg *r = g_ptr_array_index(b->pkgs, i);
+        const gp_apt_deb *deb = deb_of(b, i + 1);
+        const char *const dpkg[] = { "dpkg-deb", "--fsys-tarfile", deb->path, NULL };
+        g_autoptr(GPtrArray) tar = g_ptr_array_new_with_free_func(g_free);
+
+        /* -p keeps modes (setuid bits included) even for a user whose umask
+         * would strip them; owners are dropped because the cpio writer
+         * makes everything root's anyway. */
+        const char *const fixed[] = { "tar", "-x", "-f", "-", "-C", b->root, "-p",
+                                      "--no-same-owner", NULL };
+        for (const char *const *a = fixed; *a; a++) {
+            g_ptr_array_add(tar, g_strdup(*a));
+        }
+        for (char **e = b->excludes; *e; e++) {
+            g_ptr_array_add(tar, g_strconcat("--exclude=", *e, NULL));
+        }
+        for (char **m = r->members; *m; m++) {
+            g_ptr_array_add(tar, g_strdup(*m));
+        }
+        g_ptr_array_add(tar, NULL);
+        if (!gp_tool_pipe(b->log, dpkg, (const char *const *)tar->pdata, NULL, error)) {
+            g_prefix_error(error, "unpacking %s: ", deb->package);
+            if (*r->members) {
+                gp_tool_error_hint(error, "check the paths listed for %s in %s/packages",
+                                   r->name, b->recipe);
+            }
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool step_configure(build *b, GError **error)
+{
+    g_autofree char *script = g_build_filename(b->recipe, "setup", NULL);
+    const char *sde = g_getenv("SOURCE_DATE_EPOCH");
+    gint64 day = -1;
+    guint64 epoch;
+
+    step(b, "configuring /etc and init (%s)", script);
+    /* Debian records the day of the last password change; a reproducible
+     * build can only use SOURCE_DATE_EPOCH, and leaves it empty without. */
+    if (sde && g_ascii_string_to_unsigned(sde, 10, 0, G_MAXINT64, &epoch, NULL)) {
+        day = (gint64)(epoch / 86400);
+    }
+    b->nodes = gp_image_nodes_new();
+    return gp_image_setup_run(script, b->recipe, b->root, day, b->nodes, error);
+}
+
+static bool step_initrd(build *b, GError **error)
+{
+    g_autofree char *initrd = g_build_filename(b->tmp, "initrd.gz", NULL);
+    uint32_t mtime;
+
+    step(b, "writing initrd.gz");
+    if (!gp_cpio_mtime_from_env(&mtime, error) ||
+        !gp_cpio_write_file(b->root, (const gp_cpio_node *)(void *)b->nodes->data, b->nodes->len,
+                            mtime, true, initrd, error)) {
+        return false;
+    }
+    return gp_image_remove_tree(b->root, error);
+}
+
+static bool step_disk(build *b, GError **error)
+{
+    g_autofree char *disk = g_build_filename(b->tmp, "disk.qcow2", NULL);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+
+    step(b, "creating disk.qcow2");
+    if (!b->qemu_img || !b->qemu_img[0]) {
+        return fail(error, "no qemu-img command was given");
+    }
+    for (const char *const *a = b->qemu_img; *a; a++) {
+        g_ptr_array_add(argv, (char *)*a);
+    }
+    const char *const args[] = { "create", "-q", "-f", "qcow2", disk, DISK_SIZE, NULL };
+    for (const char *const *a = args; *a; a++) {
+        g_ptr_array_add(argv, (char *)*a);
+    }
+    g_ptr_array_add(argv, NULL);
+    if (!gp_tool_run(b->log, (const char *const *)argv->pdata, NULL, NULL, NULL, error)) {
+        g_prefix_error(error, "qemu-img could not create %s: ", disk);
+        return false;
+    }
+    if (!g_file_test(disk, G_FILE_TEST_IS_REGULAR)) {
+        return fail(error, "`%s` succeeded but did not create %s; is it qemu-img?",
+                    b->qemu_img[0], disk);
+    }
+    return true;
+}
+
+/* A record of what went in, for users who need to know exactly which
+ * package versions they analyse. */
+static bool write_manifest(build *b, GError **error)
+{
+    g_autofree char *path = g_build_filename(b->tmp, "packages.txt", NULL);
+    g_autoptr(GString) s = g_string_new("# package version sha256 (Debian bookworm, ");
+    g_string_append_printf(s, "%s)\n", b->arch->debian_arch);
+    for (guint i = 0; i < b->debs->len; i++) {
+        const gp_apt_deb *d = deb_of(b, i);
+        g_string_append_printf(s, "%s %s %s\n", d->package, d->version, d->sha256);
+    }
+    return g_file_set_contents(path, s->str, (gssize)s->len, error);
+}
+
+static bool (*const steps[N_STEPS])(build *, GError **) = {
+    step_index, step_download, step_kernel, step_unpack, step_configure, step_initrd, step_disk,
+};
+
+/* Takes the per-architecture lock, waiting (and saying so) if another
+ * build holds it. Returns the descriptor to close, or -1. */
+static int take_lock(const char *images_dir, const char *arch, GError **error)
+{
+    g_autofree char *name = g_strconcat(arch, ".lock", NULL);
+    g_autofree char *path = g_build_filename(images_dir, name, NULL);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+    if (fd < 0) {
+        fail(error, "cannot open lock file %s: %s", path, g_strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        return fd;
+    }
+    if (errno == EWOULDBLOCK) {
+        fprintf(stderr, "guestplug: image %s: another guestplug is building it; waiting "
+                        "(lock %s)\n", arch, path);
+        int rc;
+        while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR) {
+        }
+        if (rc == 0) {
+            return fd;
+        }
+    }
+    fail(error, "cannot lock %s: %s", path, g_strerror(errno));
+    close(fd);
+    return -1;
+}
+
+/* Removes build directories left by a build that was killed. Only called
+ * with the lock held, so none of them is in use. */
+static void remove_stale(const char *images_dir, const char *arch)
+{
+    g_autofree char *prefix = g_strconcat(".", arch, ".partial-", NULL);
+    g_autoptr(GDir) d = g_dir_open(images_dir, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name(d)) != NULL) {
+        if (g_str_has_prefix(name, prefix)) {
+            g_autofree char *path = g_build_filename(images_dir, name, NULL);
+            gp_image_remove_tree(path, NULL);
+        }
+    }
+}
+
+static double file_mb(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (double)st.st_size / 1e6 : 0.0;
+}
+
+static bool run_build(build *b, gp_image *image, GError **error)
+{
+    g_autofree char *log_name = g_strconcat(b->arch->name, ".log", NULL);
+    g_autofree char *log_path = g_build_filename(b->images_dir, log_name, NULL);
+    g_autofree char *tmpl = g_strconcat(".", b->arch->name, ".partial-XXXXXX", NULL);
+    b->start = g_get_monotonic_time();
+    b->log = gp_tool_log_open(log_path, error);
+    if (!b->log) {
+        return false;
+    }
+    static const char *const tools[] = { "dpkg-deb", "tar", NULL };
+    b->recipe = gp_find_data_dir("images", error);
+    if (!b->recipe || !load_recipe(b, error) ||
+        !gp_tool_require(tools, "guestplug unpacks Debian packages with dpkg-deb and GNU tar; "
+                                "install dpkg and tar", error)) {
+        g_prefix_error(error, "cannot build the %s image: ", b->arch->name);
+        return false;
+    }
+
+    b->tmp = g_build_filename(b->images_dir, tmpl, NULL);
+    if (!g_mkdtemp(b->tmp) || chmod(b->tmp, 0755) != 0) {
+        return fail(error, "cannot create a build directory in %s: %s", b->images_dir,
+                    g_strerror(errno));
+    }
+    b->root = g_build_filename(b->tmp, "root", NULL);
+
+    for (int i = 0; i < N_STEPS; i++) {
+        if (!steps[i](b, error)) {
+            g_prefix_error(error, "building the %s image failed at step %d/%d (%s): ",
+                           b->arch->name, b->step, N_STEPS, b->label);
+            /* The error quotes only a tail; the log has the whole story. */
+            if (error && *error) {
+                char *m = g_strdup_printf("%s\nFull build log: %s", (*error)->message, log_path);
+                g_free((*error)->message);
+                (*error)->message = m;
+            }
+            gp_tool_log_printf(b->log, "guestplug: build failed\n");
+            gp_image_remove_tree(b->tmp, NULL);
+            return false;
+        }
+    }
+    if (!write_manifest(b, error)) {
+        gp_image_remove_tree(b->tmp, NULL);
+        return false;
+    }
+    /* The one moment the image appears, complete. */
+    if (rename(b->tmp, image->dir) != 0) {
+        int err = errno;
+        gp_image_remove_tree(b->tmp, NULL);
+        return fail(error, "cannot move the finished image to %s: %s", image->dir,
+                    g_strerror(err));
+    }
+    fprintf(stderr, "guestplug: image %s ready in %.1f s: %s (vmlinuz %.1f MB, initrd.gz %.1f MB)\n",
+            b->arch->name, (double)(g_get_monotonic_time() - b->start) / 1e6, image->dir,
+            file_mb(image->kernel), file_mb(image->initrd));
+    gp_tool_log_printf(b->log, "guestplug: build finished in %.1f s\n",
+                       (double)(g_get_monotonic_time() - b->start) / 1e6);
+    return true;
+}
+
+gp_image *gp_image_ensure(const gp_arch_info *arch, const char *const *qemu_img, bool rebuild,
+                          GError **error)
+{
+    bool complete = false;
+    gp_image *image = NULL;
+    build b = { 0 };
+    int lock;
+    bool ok;
+
+    g_return_val_if_fail(arch != NULL, NULL);
+    image = gp_image_locate(arch, &complete);
+    /* Finished images only ever appear by rename, so a complete one needs
+     * no lock. */
+    if (complete && !rebuild) {
+        return image;
+    }
+
+    b.arch = arch;
+    b.qemu_img = qemu_img;
+    b.cache = gp_cache_dir();
+    b.images_dir = g_build_filename(b.cache, "images", NULL);
+    if (g_mkdir_with_parents(b.images_dir, 0755) != 0) {
+        fail(error, "cannot create %s: %s", b.images_dir, g_strerror(errno));
+        build_clear(&b);
+        gp_image_free(image);
+        return NULL;
+    }
+    lock = take_lock(b.images_dir, arch->name, error);
+    if (lock < 0) {
+        build_clear(&b);
+        gp_image_free(image);
+        return NULL;
+    }
+    /* Whoever held the lock may just have built it. */
+    gp_image_free(image);
+    image = gp_image_locate(arch, &complete);
+    if (complete && !rebuild) {
+        ok = true;
+    } else {
+        /* An incomplete directory is a leftover; a rebuild starts clean
+         * (that also drops the snapshots, which belong to the old files). */
+        remove_stale(b.images_dir, arch->name);
+        ok = gp_image_remove_tree(image->dir, error) && run_build(&b, image, error);
+    }
+    close(lock);
+    build_clear(&b);
+    if (!ok) {
+        /* Whatever layer failed (GLib file errors included), callers get
+         * one domain and code for "the image could not be built". */
+        if (error && *error) {
+            (*error)->domain = GP_RUN_ERROR;
+            (*error)->code = GP_RUN_ERROR_IMAGE;
+        }
+        gp_image_free(image);
+        image = NULL;
+    }
+    return image;
+}
