@@ -28,17 +28,27 @@ static bool channel_of(const gp_hypercall *call, gp_channel_id *id)
 }
 
 /* Per-thread buffer for guest->host messages, so a WRITE does not malloc
- * and free on every call. Grows to the largest message seen. */
+ * and free on every call. Grows to the largest message seen. Kept in a
+ * GPrivate, not a __thread pointer, so that it is freed when its thread
+ * exits (up to max_message per vCPU thread would leak otherwise); always
+ * allocated, so even an empty message reaches the callback as non-NULL. */
+typedef struct scratch_buffer {
+    size_t capacity;
+    uint8_t bytes[];
+} scratch_buffer;
+
+static GPrivate scratch_key = G_PRIVATE_INIT(g_free);
+
 static uint8_t *scratch(size_t length)
 {
-    static __thread uint8_t *buffer;
-    static __thread size_t capacity;
-    if (length > capacity) {
-        g_free(buffer);
-        capacity = MAX(length, 4096);
-        buffer = g_malloc(capacity);
+    scratch_buffer *buffer = g_private_get(&scratch_key);
+    if (!buffer || length > buffer->capacity) {
+        size_t capacity = MAX(length, 4096);
+        buffer = g_malloc(sizeof *buffer + capacity);
+        buffer->capacity = capacity;
+        g_private_replace(&scratch_key, buffer); /* frees the old one */
     }
-    return buffer;
+    return buffer->bytes;
 }
 
 static uint64_t op_write(gp_channel_table *table, const gp_hypercall_limits *limits,

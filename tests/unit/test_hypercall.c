@@ -1,0 +1,1264 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Tests of the hypercall dispatcher (core/hypercall.c) with the channel
+ * table (core/channel_table.c) and the manager protocol (core/manager.c),
+ * against a fake vCPU: register values go straight into gp_hypercall, and
+ * guest memory is a sparse set of 4 KiB pages in a GHashTable, with holes.
+ *
+ * Most tests run twice, with 64-bit and with 32-bit registers: results are
+ * truncated to the register width and errors are negative at that width.
+ *
+ * Guest address layout (every address fits in 32 bits):
+ *   BUF .. BUF+BUF_SIZE   four mapped pages
+ *   EDGE - GUEST_PAGE     one mapped page; the page at EDGE is not mapped,
+ *                         so data placed just below EDGE ends at a hole
+ *   UNMAPPED              nothing mapped near it
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "channel_table.h"
+#include "guestplug/abi.h"
+#include "hypercall.h"
+#include "manager.h"
+
+#define GUEST_PAGE 4096u
+#define BUF UINT64_C(0x10000)
+#define BUF_SIZE (4 * GUEST_PAGE)
+#define EDGE UINT64_C(0x30000)
+#define UNMAPPED UINT64_C(0x50000)
+
+#define QUEUE_LIMIT 4096u
+#define MAX_CHANNELS 16u
+#define MAX_MESSAGE 8192u
+
+/* ---- fake guest memory ------------------------------------------------- */
+
+typedef struct guest {
+    GHashTable *pages;    /* guint64 page number -> uint8_t[GUEST_PAGE] */
+    unsigned reads;       /* calls of the read callback */
+    unsigned writes;      /* calls of the write callback */
+    unsigned bad_writes;  /* writes to a range that is not mapped (a bug) */
+    gp_guest_memory memory;
+} guest;
+
+static uint8_t *guest_page(const guest *g, uint64_t page_number)
+{
+    return g_hash_table_lookup(g->pages, &page_number);
+}
+
+/* Is every page of [ADDR, ADDR+LEN) mapped? A range that wraps is not. */
+static bool guest_range_mapped(const guest *g, uint64_t addr, size_t len)
+{
+    if (len == 0) {
+        return true;
+    }
+    uint64_t last = addr + (len - 1);
+    if (last < addr) {
+        return false;
+    }
+    for (uint64_t page = addr / GUEST_PAGE; page <= last / GUEST_PAGE; page++) {
+        if (!guest_page(g, page)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Copies page by page and stops at the first hole, as a real vCPU would. */
+static bool fake_read(void *context, uint64_t addr, void *buf, size_t len)
+{
+    guest *g = context;
+    uint8_t *out = buf;
+
+    g->reads++;
+    if (len && addr + (len - 1) < addr) {
+        return false;
+    }
+    while (len > 0) {
+        uint8_t *page = guest_page(g, addr / GUEST_PAGE);
+        if (!page) {
+            return false;
+        }
+        size_t offset = (size_t)(addr % GUEST_PAGE);
+        size_t count = MIN(len, GUEST_PAGE - offset);
+        memcpy(out, page + offset, count);
+        out += count;
+        addr += count;
+        len -= count;
+    }
+    return true;
+}
+
+static bool fake_write(void *context, uint64_t addr, const void *buf, size_t len)
+{
+    guest *g = context;
+    const uint8_t *in = buf;
+
+    g->writes++;
+    /* The dispatcher promises to ask mapped() first; count it if it did not. */
+    if (!guest_range_mapped(g, addr, len)) {
+        g->bad_writes++;
+        return false;
+    }
+    while (len > 0) {
+        uint8_t *page = guest_page(g, addr / GUEST_PAGE);
+        size_t offset = (size_t)(addr % GUEST_PAGE);
+        size_t count = MIN(len, GUEST_PAGE - offset);
+        memcpy(page + offset, in, count);
+        in += count;
+        addr += count;
+        len -= count;
+    }
+    return true;
+}
+
+static bool fake_mapped(void *context, uint64_t addr, size_t len)
+{
+    return guest_range_mapped(context, addr, len);
+}
+
+static void guest_init(guest *g)
+{
+    memset(g, 0, sizeof *g);
+    g->pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    g->memory.read = fake_read;
+    g->memory.write = fake_write;
+    g->memory.mapped = fake_mapped;
+    g->memory.context = g;
+}
+
+static void guest_clear(guest *g)
+{
+    g_hash_table_unref(g->pages);
+    g->pages = NULL;
+}
+
+/* Maps (zero-filled) every page that [ADDR, ADDR+LEN) touches. */
+static void guest_map(guest *g, uint64_t addr, size_t len)
+{
+    for (uint64_t page = addr / GUEST_PAGE; page <= (addr + len - 1) / GUEST_PAGE; page++) {
+        if (!guest_page(g, page)) {
+            guint64 *key = g_new(guint64, 1);
+            *key = page;
+            g_hash_table_insert(g->pages, key, g_malloc0(GUEST_PAGE));
+        }
+    }
+}
+
+/* Host-side access to guest memory for setting up and checking; not
+ * counted as the dispatcher's reads or writes. */
+static void guest_put(guest *g, uint64_t addr, const void *data, size_t len)
+{
+    unsigned reads = g->reads, writes = g->writes;
+    assert_true(fake_write(g, addr, data, len));
+    g->reads = reads;
+    g->writes = writes;
+}
+
+static void guest_fill(guest *g, uint64_t addr, uint8_t byte, size_t len)
+{
+    g_autofree uint8_t *bytes = g_malloc(len);
+    memset(bytes, byte, len);
+    guest_put(g, addr, bytes, len);
+}
+
+static void guest_get(guest *g, uint64_t addr, void *out, size_t len)
+{
+    unsigned reads = g->reads;
+    assert_true(fake_read(g, addr, out, len));
+    g->reads = reads;
+}
+
+/* ---- receive callbacks ------------------------------------------------- */
+
+typedef struct recorder {
+    unsigned calls;
+    unsigned null_data;      /* calls with DATA NULL */
+    gp_channel_id channel;   /* of the last call */
+    GPtrArray *messages;     /* GBytes *, one per call, in order */
+} recorder;
+
+static void record(gp_channel_id ch, const uint8_t *data, size_t len, void *opaque)
+{
+    recorder *r = opaque;
+    r->calls++;
+    r->null_data += data == NULL;
+    r->channel = ch;
+    g_ptr_array_add(r->messages, g_bytes_new(len ? data : NULL, len));
+}
+
+static void recorder_init(recorder *r)
+{
+    memset(r, 0, sizeof *r);
+    r->messages = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+}
+
+static void assert_message(const recorder *r, unsigned index, const void *data, size_t len)
+{
+    assert_true(index < r->messages->len);
+    size_t size = 0;
+    const void *bytes = g_bytes_get_data(g_ptr_array_index(r->messages, index), &size);
+    assert_int_equal(size, len);
+    if (len) {
+        assert_memory_equal(bytes, data, len);
+    }
+}
+
+/* ---- fixture ----------------------------------------------------------- */
+
+typedef struct fixture {
+    unsigned width; /* register bytes: 8 or 4 */
+    gp_channel_table *table;
+    gp_hypercall_limits limits;
+    guest guest;
+    recorder rec[2];
+} fixture;
+
+static unsigned width8 = 8, width4 = 4;
+
+static int setup(void **state)
+{
+    fixture *f = g_new0(fixture, 1);
+    f->width = *state ? *(const unsigned *)*state : 8;
+    f->table = gp_channel_table_new(QUEUE_LIMIT, MAX_CHANNELS);
+    f->limits.max_message = MAX_MESSAGE;
+    guest_init(&f->guest);
+    guest_map(&f->guest, BUF, BUF_SIZE);
+    guest_map(&f->guest, EDGE - GUEST_PAGE, GUEST_PAGE);
+    recorder_init(&f->rec[0]);
+    recorder_init(&f->rec[1]);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    /* Every write the dispatcher made must have been checked with mapped(). */
+    int result = f->guest.bad_writes == 0 ? 0 : -1;
+    gp_channel_table_free(f->table);
+    guest_clear(&f->guest);
+    g_ptr_array_unref(f->rec[0].messages);
+    g_ptr_array_unref(f->rec[1].messages);
+    g_free(f);
+    return result;
+}
+
+/* Starts the test over with a table of other limits. */
+static void replace_table(fixture *f, size_t queue_limit, size_t max_channels)
+{
+    gp_channel_table_free(f->table);
+    f->table = gp_channel_table_new(queue_limit, max_channels);
+}
+
+static gp_channel_id add_channel(fixture *f, const char *name, gp_channel_recv_fn recv,
+                                 void *opaque)
+{
+    gp_channel_id id = GP_CHANNEL_INVALID;
+    assert_int_equal(gp_channel_table_add(f->table, name, recv, opaque, &id), 0);
+    assert_int_not_equal(id, GP_CHANNEL_INVALID);
+    return id;
+}
+
+static uint64_t hypercall(fixture *f, uint64_t op, uint64_t channel, uint64_t arg1,
+                          uint64_t arg2)
+{
+    gp_hypercall call = { .op = op, .channel = channel, .arg1 = arg1, .arg2 = arg2 };
+    return gp_hypercall_dispatch(f->table, &f->limits, &call, &f->guest.memory, f->width);
+}
+
+/* -CODE as the guest sees it in a register of the fixture's width. */
+static uint64_t err(const fixture *f, unsigned code)
+{
+    return f->width == 8 ? UINT64_MAX - code + 1 : (uint64_t)(UINT32_MAX - code + 1);
+}
+
+/* ---- capturing the host log (gp_log writes lines to stderr) ------------ */
+
+typedef struct log_capture {
+    FILE *file;
+    int saved_fd;
+} log_capture;
+
+static void capture_start(log_capture *c)
+{
+    fflush(stderr);
+    c->file = tmpfile();
+    assert_non_null(c->file);
+    c->saved_fd = dup(STDERR_FILENO);
+    assert_true(c->saved_fd >= 0);
+    assert_true(dup2(fileno(c->file), STDERR_FILENO) >= 0);
+}
+
+/* Restores stderr and returns what was logged (g_free). */
+static char *capture_stop(log_capture *c)
+{
+    fflush(stderr);
+    int restored = dup2(c->saved_fd, STDERR_FILENO);
+    close(c->saved_fd);
+
+    GString *text = g_string_new(NULL);
+    char chunk[4096];
+    size_t count;
+    rewind(c->file);
+    while ((count = fread(chunk, 1, sizeof chunk, c->file)) > 0) {
+        g_string_append_len(text, chunk, (gssize)count);
+    }
+    fclose(c->file);
+    assert_true(restored >= 0);
+    return g_string_free(text, FALSE);
+}
+
+/* A hypercall with its host log in *LOG. Assertions come after stderr is
+ * restored, so a failure is still reported on the terminal. */
+static uint64_t hypercall_logged(fixture *f, char **log, uint64_t op, uint64_t channel,
+                                 uint64_t arg1, uint64_t arg2)
+{
+    log_capture capture;
+    capture_start(&capture);
+    uint64_t result = hypercall(f, op, channel, arg1, arg2);
+    *log = capture_stop(&capture);
+    return result;
+}
+
+static unsigned count_lines(const char *text)
+{
+    unsigned lines = 0;
+    for (; *text; text++) {
+        lines += *text == '\n';
+    }
+    return lines;
+}
+
+/* ---- the fake itself --------------------------------------------------- */
+
+static void fake_guest_memory_has_holes_where_expected(void **state)
+{
+    fixture *f = *state;
+    guest *g = &f->guest;
+    uint8_t byte;
+
+    assert_true(fake_mapped(g, BUF, BUF_SIZE));
+    assert_false(fake_mapped(g, BUF - 1, 2));
+    assert_false(fake_mapped(g, BUF, BUF_SIZE + 1));
+    assert_true(fake_mapped(g, EDGE - 1, 1));
+    assert_false(fake_mapped(g, EDGE - 1, 2));
+    assert_false(fake_mapped(g, UNMAPPED, 1));
+    assert_false(fake_mapped(g, UINT64_MAX, 2)); /* wraps around */
+    assert_true(fake_read(g, EDGE - 1, &byte, 1));
+    assert_false(fake_read(g, EDGE, &byte, 1));
+    assert_false(fake_write(g, EDGE, &byte, 1));
+    g->bad_writes = 0; /* that one was ours */
+}
+
+/* ---- START, STOP, unknown ops ----------------------------------------- */
+
+static void start_returns_inverted_magic_at_register_width(void **state)
+{
+    fixture *f = *state;
+    uint64_t expected = f->width == 8 ? UINT64_C(0xffffffffecc83f2c) : UINT64_C(0xecc83f2c);
+
+    assert_int_equal(hypercall(f, GP_OP_START, 0, 0, 0), expected);
+    /* Whatever else is in the registers does not matter. */
+    assert_int_equal(hypercall(f, GP_OP_START, 12345, UNMAPPED, UINT64_MAX), expected);
+}
+
+static void stop_returns_zero(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(hypercall(f, GP_OP_STOP, 0, 0, 0), 0);
+    assert_int_equal(hypercall(f, GP_OP_STOP, 999, UNMAPPED, UINT64_MAX), 0);
+}
+
+static void unknown_ops_return_unknown_op_error(void **state)
+{
+    fixture *f = *state;
+    /* -5 spelled out, to check the error helper too. */
+    uint64_t minus5 = f->width == 8 ? UINT64_C(0xfffffffffffffffb) : UINT64_C(0xfffffffb);
+    assert_int_equal(err(f, GP_ERR_UNKNOWN_OP), minus5);
+
+    const uint64_t ops[] = { 0, 8, 0x100, UINT32_MAX, UINT64_MAX,
+                             (UINT64_C(1) << 32) | GP_OP_START };
+    for (size_t i = 0; i < G_N_ELEMENTS(ops); i++) {
+        assert_int_equal(hypercall(f, ops[i], 0, BUF, 16), minus5);
+    }
+    assert_int_equal(f->guest.reads, 0);
+    assert_int_equal(f->guest.writes, 0);
+}
+
+/* ---- WRITE (guest -> host) --------------------------------------------- */
+
+static void write_delivers_exact_bytes_once_to_the_right_channel(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", record, &f->rec[0]);
+    gp_channel_id b = add_channel(f, "beta", record, &f->rec[1]);
+    uint8_t data[100];
+    for (size_t i = 0; i < sizeof data; i++) {
+        data[i] = (uint8_t)(i * 7 + 1);
+    }
+    /* Spans the boundary between two mapped pages. */
+    uint64_t addr = BUF + GUEST_PAGE - 30;
+    guest_put(&f->guest, addr, data, sizeof data);
+
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, addr, sizeof data), sizeof data);
+    assert_int_equal(f->rec[0].calls, 1);
+    assert_int_equal(f->rec[0].channel, a);
+    assert_message(&f->rec[0], 0, data, sizeof data);
+    assert_int_equal(f->rec[1].calls, 0);
+
+    guest_put(&f->guest, BUF, "seven!!", 7);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, b, BUF, 7), 7);
+    assert_int_equal(f->rec[1].calls, 1);
+    assert_int_equal(f->rec[1].channel, b);
+    assert_message(&f->rec[1], 0, "seven!!", 7);
+
+    /* A second WRITE on A is a second call, with only its own bytes. */
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, addr + 10, 5), 5);
+    assert_int_equal(f->rec[0].calls, 2);
+    assert_message(&f->rec[0], 1, data + 10, 5);
+    assert_int_equal(f->rec[1].calls, 1);
+
+    /* A channel without a callback accepts and drops the message. */
+    gp_channel_id silent = add_channel(f, "silent", NULL, NULL);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, silent, BUF, 7), 7);
+    assert_int_equal(f->rec[0].calls + f->rec[1].calls, 3);
+}
+
+static void write_to_unknown_channel_is_not_found(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", record, &f->rec[0]);
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+    assert_int_equal(not_found, f->width == 8 ? UINT64_MAX : UINT32_MAX);
+
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a + 1000, BUF, 8), not_found);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, GP_CHANNEL_INVALID, BUF, 8), not_found);
+    /* An id with bits above 32 does not alias channel A. */
+    assert_int_equal(hypercall(f, GP_OP_WRITE, (UINT64_C(1) << 32) | a, BUF, 8), not_found);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, UINT64_MAX, BUF, 8), not_found);
+    assert_int_equal(f->rec[0].calls, 0);
+}
+
+static void write_from_unmapped_buffer_is_bad_address_and_not_delivered(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", record, &f->rec[0]);
+    uint64_t bad_address = err(f, GP_ERR_BAD_ADDRESS);
+
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, UNMAPPED, 16), bad_address);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, 0, 1), bad_address);
+    /* Starts on a mapped page and runs into the hole. */
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, EDGE - 8, 9), bad_address);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, EDGE - 1, 2), bad_address);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, BUF + BUF_SIZE - 4, 8), bad_address);
+    assert_int_equal(f->rec[0].calls, 0);
+
+    /* The same buffer, cut to end at the hole, is fine. */
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, EDGE - 8, 8), 8);
+    assert_int_equal(f->rec[0].calls, 1);
+}
+
+static void write_over_max_message_is_too_large_without_reading_memory(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", record, &f->rec[0]);
+    uint64_t too_large = err(f, GP_ERR_TOO_LARGE);
+    uint64_t register_max = f->width == 8 ? UINT64_MAX : UINT32_MAX;
+
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, BUF, MAX_MESSAGE + 1), too_large);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, BUF, register_max), too_large);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, UNMAPPED, register_max), too_large);
+    assert_int_equal(f->guest.reads, 0);
+    assert_int_equal(f->rec[0].calls, 0);
+
+    /* Exactly the limit is allowed. */
+    guest_fill(&f->guest, BUF, 0x5a, MAX_MESSAGE);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, BUF, MAX_MESSAGE), MAX_MESSAGE);
+    assert_int_equal(f->rec[0].calls, 1);
+    g_autofree uint8_t *expected = g_malloc(MAX_MESSAGE);
+    memset(expected, 0x5a, MAX_MESSAGE);
+    assert_message(&f->rec[0], 0, expected, MAX_MESSAGE);
+}
+
+typedef struct thread_call {
+    fixture *f;
+    gp_hypercall call;
+    uint64_t result;
+} thread_call;
+
+static gpointer hypercall_thread(gpointer data)
+{
+    thread_call *t = data;
+    t->result = gp_hypercall_dispatch(t->f->table, &t->f->limits, &t->call,
+                                      &t->f->guest.memory, t->f->width);
+    return NULL;
+}
+
+static void write_of_zero_bytes_calls_back_with_empty_message(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", record, &f->rec[0]);
+
+    /* Nothing is read, so even an unmapped address is fine. */
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, UNMAPPED, 0), 0);
+    assert_int_equal(f->rec[0].calls, 1);
+    assert_int_equal(f->rec[0].channel, a);
+    assert_message(&f->rec[0], 0, NULL, 0);
+
+    /* Also as the very first WRITE of a thread (a vCPU's first hypercall). */
+    thread_call t = { .f = f, .call = { GP_OP_WRITE, a, UNMAPPED, 0 } };
+    g_thread_join(g_thread_new("first-write", hypercall_thread, &t));
+    assert_int_equal(t.result, 0);
+    assert_int_equal(f->rec[0].calls, 2);
+    assert_message(&f->rec[0], 1, NULL, 0);
+    /* Still a valid pointer, so a callback's memcpy(dst, data, 0) is defined. */
+    assert_int_equal(f->rec[0].null_data, 0);
+}
+
+/* ---- READ (host -> guest) ---------------------------------------------- */
+
+static void push(fixture *f, gp_channel_id ch, const char *text)
+{
+    assert_int_equal(gp_channel_table_push(f->table, ch, text, strlen(text)), 0);
+}
+
+/* READs CAPACITY bytes into BUF (filled with '#' first) and checks that
+ * EXPECTED was delivered and the byte after it is untouched. */
+static void assert_read(fixture *f, gp_channel_id ch, uint64_t capacity, const char *expected)
+{
+    size_t len = strlen(expected);
+    char got[256];
+    assert_true(len + 1 <= sizeof got);
+    guest_fill(&f->guest, BUF, '#', len + 1);
+
+    assert_int_equal(hypercall(f, GP_OP_READ, ch, BUF, capacity), len);
+    guest_get(&f->guest, BUF, got, len + 1);
+    assert_memory_equal(got, expected, len);
+    assert_int_equal(got[len], '#');
+}
+
+static void read_delivers_host_messages_in_fifo_order(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", NULL, NULL);
+    gp_channel_id b = add_channel(f, "beta", NULL, NULL);
+
+    push(f, a, "first");
+    push(f, b, "other channel");
+    push(f, a, "second message");
+    push(f, a, "3");
+
+    assert_read(f, a, 64, "first");
+    assert_read(f, a, 64, "second message");
+    assert_read(f, a, 64, "3");
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), 0);
+    assert_read(f, b, 64, "other channel");
+    assert_int_equal(gp_channel_table_queued(f->table, a), 0);
+    assert_int_equal(gp_channel_table_queued(f->table, b), 0);
+}
+
+static void read_delivers_long_message_in_pieces_without_joining(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", NULL, NULL);
+
+    push(f, a, "0123456789");
+    push(f, a, "AB");
+    push(f, a, "CDEF");
+    assert_int_equal(gp_channel_table_queued(f->table, a), 16);
+
+    assert_read(f, a, 4, "0123");
+    assert_int_equal(gp_channel_table_queued(f->table, a), 12);
+    assert_read(f, a, 4, "4567");
+    /* The rest of the first message only, although "AB" would fit too. */
+    assert_read(f, a, 4, "89");
+    assert_read(f, a, 4, "AB");
+    assert_read(f, a, 3, "CDE");
+    assert_read(f, a, 100, "F");
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 4), 0);
+}
+
+static void read_with_nothing_queued_returns_zero_and_writes_nothing(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", NULL, NULL);
+
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), 0);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, UNMAPPED, 64), 0);
+    assert_int_equal(f->guest.writes, 0);
+}
+
+static void read_from_unknown_channel_is_not_found(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", NULL, NULL);
+    push(f, a, "kept");
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+
+    assert_int_equal(hypercall(f, GP_OP_READ, a + 1000, BUF, 64), not_found);
+    assert_int_equal(hypercall(f, GP_OP_READ, GP_CHANNEL_INVALID, BUF, 64), not_found);
+    assert_int_equal(hypercall(f, GP_OP_READ, (UINT64_C(1) << 32) | a, BUF, 64), not_found);
+    assert_int_equal(f->guest.writes, 0);
+    assert_int_equal(gp_channel_table_queued(f->table, a), 4);
+}
+
+static void read_into_unmapped_buffer_is_bad_address_and_keeps_message(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", NULL, NULL);
+    uint64_t bad_address = err(f, GP_ERR_BAD_ADDRESS);
+    char got[16];
+
+    push(f, a, "sixteen bytes!!!");
+    push(f, a, "next");
+    guest_fill(&f->guest, EDGE - 8, '#', 8);
+
+    assert_int_equal(hypercall(f, GP_OP_READ, a, UNMAPPED, 64), bad_address);
+    /* Eight bytes would fit before the hole; deliver none rather than some. */
+    assert_int_equal(hypercall(f, GP_OP_READ, a, EDGE - 8, 64), bad_address);
+    guest_get(&f->guest, EDGE - 8, got, 8);
+    assert_memory_equal(got, "########", 8);
+    assert_int_equal(gp_channel_table_queued(f->table, a), 20);
+
+    /* Read part of it, fail again: the rest stays intact. */
+    assert_read(f, a, 5, "sixte");
+    assert_int_equal(hypercall(f, GP_OP_READ, a, EDGE - 4, 64), bad_address);
+    assert_int_equal(gp_channel_table_queued(f->table, a), 15);
+    assert_read(f, a, 64, "en bytes!!!");
+    assert_read(f, a, 64, "next");
+    assert_int_equal(f->guest.bad_writes, 0);
+}
+
+static void read_with_zero_capacity_consumes_nothing(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", NULL, NULL);
+    push(f, a, "waiting");
+
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 0), 0);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, UNMAPPED, 0), 0);
+    assert_int_equal(f->guest.writes, 0);
+    assert_int_equal(gp_channel_table_queued(f->table, a), 7);
+    assert_read(f, a, 64, "waiting");
+}
+
+static void read_with_huge_capacity_delivers_one_whole_message(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", NULL, NULL);
+    uint64_t register_max = f->width == 8 ? UINT64_MAX : UINT32_MAX;
+    push(f, a, "whole");
+    push(f, a, "separate");
+
+    assert_read(f, a, register_max, "whole");
+    assert_read(f, a, register_max, "separate");
+}
+
+static void read_consumes_empty_host_message_as_zero(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", NULL, NULL);
+    assert_int_equal(gp_channel_table_push(f->table, a, NULL, 0), 0);
+    push(f, a, "after");
+
+    /* An empty message reads as 0 bytes and is consumed (PANDA's meaning). */
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), 0);
+    assert_read(f, a, 64, "after");
+}
+
+/* ---- queue limit ------------------------------------------------------- */
+
+static void push_beyond_queue_limit_is_refused_until_the_guest_reads(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", NULL, NULL);
+    gp_channel_id b = add_channel(f, "beta", NULL, NULL);
+    g_autofree uint8_t *big = g_malloc0(QUEUE_LIMIT + 1);
+
+    assert_int_equal(gp_channel_table_push(f->table, a, big, QUEUE_LIMIT + 1), -EMSGSIZE);
+    assert_int_equal(gp_channel_table_push(f->table, a + 1000, big, 1), -ENOENT);
+
+    assert_int_equal(gp_channel_table_push(f->table, a, big, 4000), 0);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, QUEUE_LIMIT - 4000 + 1), -ENOBUFS);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, QUEUE_LIMIT - 4000), 0);
+    assert_int_equal(gp_channel_table_queued(f->table, a), QUEUE_LIMIT);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, 1), -ENOBUFS);
+    assert_int_equal(gp_channel_table_queued(f->table, a), QUEUE_LIMIT);
+    /* The limit is per channel. */
+    assert_int_equal(gp_channel_table_push(f->table, b, big, QUEUE_LIMIT), 0);
+
+    /* Part of the head read: that much room again. */
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 100), 100);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, 101), -ENOBUFS);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, 100), 0);
+
+    /* The rest of the head read: 3900 bytes of room. */
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, BUF_SIZE), 3900);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, 3900), 0);
+    assert_int_equal(gp_channel_table_queued(f->table, a), QUEUE_LIMIT);
+}
+
+/* ---- GET_CHANNEL_BY_NAME ----------------------------------------------- */
+
+static void get_channel_by_name_finds_name_ending_at_a_hole(void **state)
+{
+    fixture *f = *state;
+    add_channel(f, "other", NULL, NULL);
+    gp_channel_id probe = add_channel(f, "probe", NULL, NULL);
+
+    /* No NUL after the name: the next byte is on an unmapped page. */
+    guest_put(&f->guest, EDGE - 5, "probe", 5);
+    assert_int_equal(hypercall(f, GP_OP_GET_CHANNEL_BY_NAME, 0, EDGE - 5, 5), probe);
+
+    /* The channel register is not used. */
+    assert_int_equal(hypercall(f, GP_OP_GET_CHANNEL_BY_NAME, UINT64_MAX, EDGE - 5, 5), probe);
+}
+
+static void get_channel_by_name_compares_exactly_length_bytes(void **state)
+{
+    fixture *f = *state;
+    char *log = NULL;
+    gp_channel_id probe = add_channel(f, "probe", NULL, NULL);
+    guest_put(&f->guest, BUF, "probes", 6);
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+
+    assert_int_equal(hypercall(f, GP_OP_GET_CHANNEL_BY_NAME, 0, BUF, 5), probe);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_GET_CHANNEL_BY_NAME, 0, BUF, 4),
+                     not_found);
+    g_free(log);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_GET_CHANNEL_BY_NAME, 0, BUF, 6),
+                     not_found);
+    g_free(log);
+    /* No read at all for an empty name, and no channel is named "". */
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_GET_CHANNEL_BY_NAME, 0, UNMAPPED, 0),
+                     not_found);
+    g_free(log);
+}
+
+static void get_channel_by_name_unknown_logs_and_is_not_found(void **state)
+{
+    fixture *f = *state;
+    char *log = NULL;
+    add_channel(f, "probe", NULL, NULL);
+    guest_put(&f->guest, BUF, "no-such-plugin", 14);
+
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_GET_CHANNEL_BY_NAME, 0, BUF, 14),
+                     err(f, GP_ERR_NOT_FOUND));
+    assert_non_null(strstr(log, "failed to find channel number"));
+    assert_non_null(strstr(log, "\"no-such-plugin\""));
+    assert_int_equal(count_lines(log), 1);
+    g_free(log);
+}
+
+static void get_channel_by_name_over_max_length_is_too_large(void **state)
+{
+    fixture *f = *state;
+    char name[GP_MAX_NAME_LENGTH + 1];
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    gp_channel_id longest = add_channel(f, name, NULL, NULL);
+    guest_put(&f->guest, BUF, name, GP_MAX_NAME_LENGTH);
+    guest_put(&f->guest, BUF + GP_MAX_NAME_LENGTH, "n", 1);
+    uint64_t too_large = err(f, GP_ERR_TOO_LARGE);
+
+    assert_int_equal(hypercall(f, GP_OP_GET_CHANNEL_BY_NAME, 0, BUF, GP_MAX_NAME_LENGTH),
+                     longest);
+    unsigned reads = f->guest.reads;
+    assert_int_equal(hypercall(f, GP_OP_GET_CHANNEL_BY_NAME, 0, BUF, GP_MAX_NAME_LENGTH + 1),
+                     too_large);
+    assert_int_equal(hypercall(f, GP_OP_GET_CHANNEL_BY_NAME, 0, UNMAPPED,
+                               f->width == 8 ? UINT64_MAX : UINT32_MAX),
+                     too_large);
+    assert_int_equal(f->guest.reads, reads);
+}
+
+static void get_channel_by_name_on_unmapped_page_is_bad_address(void **state)
+{
+    fixture *f = *state;
+    add_channel(f, "probe", NULL, NULL);
+    guest_put(&f->guest, EDGE - 4, "prob", 4);
+    uint64_t bad_address = err(f, GP_ERR_BAD_ADDRESS);
+
+    assert_int_equal(hypercall(f, GP_OP_GET_CHANNEL_BY_NAME, 0, UNMAPPED, 5), bad_address);
+    /* Four bytes mapped, the fifth not. */
+    assert_int_equal(hypercall(f, GP_OP_GET_CHANNEL_BY_NAME, 0, EDGE - 4, 5), bad_address);
+}
+
+static void get_channel_by_name_with_embedded_nul_never_matches(void **state)
+{
+    fixture *f = *state;
+    char *log = NULL;
+    add_channel(f, "ab", NULL, NULL);
+    add_channel(f, "abcd", NULL, NULL);
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+
+    guest_put(&f->guest, BUF, "ab\0cd", 5);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_GET_CHANNEL_BY_NAME, 0, BUF, 3),
+                     not_found);
+    g_free(log);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_GET_CHANNEL_BY_NAME, 0, BUF, 5),
+                     not_found);
+    /* The NUL is shown escaped, not cutting the log line short. */
+    assert_non_null(strstr(log, "ab\\x00cd"));
+    g_free(log);
+}
+
+/* ---- GET_MANAGER and the manager protocol ------------------------------ */
+
+static void get_manager_returns_a_fresh_manager_channel_each_time(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id named = add_channel(f, "named", NULL, NULL);
+    gp_channel_id ids[3];
+
+    for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+        uint64_t result = hypercall(f, GP_OP_GET_MANAGER, 0, 0, 0);
+        assert_true(result < GP_CHANNEL_INVALID);
+        ids[i] = (gp_channel_id)result;
+        assert_int_not_equal(ids[i], 0);
+        assert_int_not_equal(ids[i], named);
+        for (size_t j = 0; j < i; j++) {
+            assert_int_not_equal(ids[i], ids[j]);
+        }
+        gp_channel_recv_fn recv = NULL;
+        void *opaque = NULL;
+        assert_int_equal(gp_channel_table_receiver(f->table, ids[i], &recv, &opaque), 0);
+        assert_ptr_equal(recv, gp_manager_recv);
+        assert_ptr_equal(opaque, f->table);
+    }
+}
+
+static void get_manager_on_a_full_table_is_full(void **state)
+{
+    fixture *f = *state;
+    replace_table(f, QUEUE_LIMIT, 3);
+    add_channel(f, "one", NULL, NULL);
+    uint64_t first = hypercall(f, GP_OP_GET_MANAGER, 0, 0, 0);
+    uint64_t second = hypercall(f, GP_OP_GET_MANAGER, 0, 0, 0);
+    assert_true(first < GP_CHANNEL_INVALID);
+    assert_true(second < GP_CHANNEL_INVALID);
+    assert_int_not_equal(first, second);
+
+    assert_int_equal(hypercall(f, GP_OP_GET_MANAGER, 0, 0, 0), err(f, GP_ERR_FULL));
+    assert_int_equal(hypercall(f, GP_OP_GET_MANAGER, 0, 0, 0), err(f, GP_ERR_FULL));
+    gp_channel_id id;
+    assert_int_equal(gp_channel_table_add(f->table, "late", NULL, NULL, &id), -ENOSPC);
+}
+
+/* Puts a manager message (4-byte LE op + payload) at BUF. */
+static size_t put_manager_message(fixture *f, uint32_t op, const void *payload, size_t len)
+{
+    uint8_t header[4] = { (uint8_t)op, (uint8_t)(op >> 8), (uint8_t)(op >> 16),
+                          (uint8_t)(op >> 24) };
+    guest_put(&f->guest, BUF, header, 4);
+    guest_put(&f->guest, BUF + 4, payload, len);
+    return 4 + len;
+}
+
+static gp_channel_id get_manager(fixture *f)
+{
+    uint64_t result = hypercall(f, GP_OP_GET_MANAGER, 0, 0, 0);
+    assert_true(result < GP_CHANNEL_INVALID);
+    return (gp_channel_id)result;
+}
+
+static void manager_get_channel_from_name_replies_little_endian_id(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(gp_channel_table_add_fixed(f->table, 0x01020304, "target", NULL, NULL), 0);
+    gp_channel_id manager = get_manager(f);
+    uint8_t reply[8];
+
+    size_t len = put_manager_message(f, GP_MANAGER_GET_CHANNEL_FROM_NAME, "target", 6);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, manager, BUF, len), len);
+    guest_fill(&f->guest, BUF + 0x100, '#', sizeof reply);
+    assert_int_equal(hypercall(f, GP_OP_READ, manager, BUF + 0x100, sizeof reply), 4);
+    guest_get(&f->guest, BUF + 0x100, reply, sizeof reply);
+    assert_memory_equal(reply, "\x04\x03\x02\x01####", 8);
+    assert_int_equal(hypercall(f, GP_OP_READ, manager, BUF + 0x100, sizeof reply), 0);
+
+    /* The reply goes to the manager channel it was asked on. */
+    gp_channel_id other = get_manager(f);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, other, BUF, len), len);
+    assert_int_equal(gp_channel_table_queued(f->table, manager), 0);
+    assert_int_equal(gp_channel_table_queued(f->table, other), 4);
+}
+
+static void manager_unknown_name_queues_nothing_and_logs(void **state)
+{
+    fixture *f = *state;
+    char *log = NULL;
+    gp_channel_id manager = get_manager(f);
+
+    size_t len = put_manager_message(f, GP_MANAGER_GET_CHANNEL_FROM_NAME, "missing", 7);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_WRITE, manager, BUF, len), len);
+    assert_non_null(strstr(log, "failed to find channel number"));
+    assert_non_null(strstr(log, "\"missing\""));
+    assert_int_equal(count_lines(log), 1);
+    g_free(log);
+    assert_int_equal(gp_channel_table_queued(f->table, manager), 0);
+    assert_int_equal(hypercall(f, GP_OP_READ, manager, BUF, 64), 0);
+}
+
+static void manager_debug_output_is_logged_on_one_line(void **state)
+{
+    fixture *f = *state;
+    char *log = NULL;
+    gp_channel_id manager = get_manager(f);
+
+    size_t len = put_manager_message(f, GP_MANAGER_DEBUG_OUTPUT, "hello\nworld", 11);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_WRITE, manager, BUF, len), len);
+    assert_non_null(strstr(log, "hello\\x0aworld"));
+    assert_int_equal(count_lines(log), 1);
+    g_free(log);
+    assert_int_equal(gp_channel_table_queued(f->table, manager), 0);
+}
+
+static void manager_ignores_short_and_unknown_messages(void **state)
+{
+    fixture *f = *state;
+    char *log = NULL;
+    gp_channel_id manager = get_manager(f);
+    guest_put(&f->guest, BUF, "\0\0\0", 3);
+
+    for (size_t len = 0; len < 4; len++) {
+        assert_int_equal(hypercall_logged(f, &log, GP_OP_WRITE, manager, BUF, len), len);
+        assert_non_null(strstr(log, "has no op"));
+        g_free(log);
+    }
+    size_t len = put_manager_message(f, 7, "x", 1);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_WRITE, manager, BUF, len), len);
+    assert_non_null(strstr(log, "unknown op 7"));
+    g_free(log);
+    assert_int_equal(gp_channel_table_queued(f->table, manager), 0);
+}
+
+/* ---- ERROR ------------------------------------------------------------- */
+
+static void error_logs_text_with_control_characters_escaped(void **state)
+{
+    fixture *f = *state;
+    char *log = NULL;
+    const char text[] = "bad\nthing\x1b[31m\\";
+    guest_put(&f->guest, BUF, text, sizeof text - 1);
+
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_ERROR, 42, BUF, sizeof text - 1), 0);
+    assert_non_null(strstr(log, "bad\\x0athing\\x1b[31m\\x5c"));
+    assert_non_null(strstr(log, "channel 42"));
+    assert_null(strstr(log, "[truncated]"));
+    assert_int_equal(count_lines(log), 1);
+    g_free(log);
+
+    /* An empty text still makes a line. */
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_ERROR, 0, UNMAPPED, 0), 0);
+    assert_non_null(strstr(log, "guest error"));
+    assert_int_equal(count_lines(log), 1);
+    g_free(log);
+}
+
+static void error_with_unmapped_text_is_bad_address(void **state)
+{
+    fixture *f = *state;
+    char *log = NULL;
+    uint64_t bad_address = err(f, GP_ERR_BAD_ADDRESS);
+
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_ERROR, 0, UNMAPPED, 10), bad_address);
+    assert_string_equal(log, "");
+    g_free(log);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_ERROR, 0, EDGE - 4, 5), bad_address);
+    assert_string_equal(log, "");
+    g_free(log);
+}
+
+static void error_text_over_limit_is_truncated_and_says_so(void **state)
+{
+    fixture *f = *state;
+    char *log = NULL;
+    /* The whole limit fits below the hole: nothing past it may be read. */
+    uint64_t text = EDGE - GP_MAX_ERROR_TEXT;
+    guest_fill(&f->guest, text, 'x', GP_MAX_ERROR_TEXT);
+    g_autofree char *all_x = g_strnfill(GP_MAX_ERROR_TEXT, 'x');
+    g_autofree char *one_more = g_strnfill(GP_MAX_ERROR_TEXT + 1, 'x');
+
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_ERROR, 0, text, GP_MAX_ERROR_TEXT + 1), 0);
+    assert_non_null(strstr(log, all_x));
+    assert_null(strstr(log, one_more));
+    assert_non_null(strstr(log, "[truncated]"));
+    assert_int_equal(count_lines(log), 1);
+    g_free(log);
+
+    uint64_t register_max = f->width == 8 ? UINT64_MAX : UINT32_MAX;
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_ERROR, 0, text, register_max), 0);
+    assert_non_null(strstr(log, "[truncated]"));
+    g_free(log);
+
+    /* Exactly the limit is not truncated. */
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_ERROR, 0, text, GP_MAX_ERROR_TEXT), 0);
+    assert_non_null(strstr(log, all_x));
+    assert_null(strstr(log, "[truncated]"));
+    g_free(log);
+}
+
+/* ---- callbacks that use the table -------------------------------------- */
+
+typedef struct reentry {
+    gp_channel_table *table;
+    unsigned calls;
+    int push_result, add_result, find_result, set_recv_result, receiver_result;
+    gp_channel_id added, found;
+    size_t queued;
+} reentry;
+
+static void reenter_table(gp_channel_id ch, const uint8_t *data, size_t len, void *opaque)
+{
+    reentry *r = opaque;
+    gp_channel_recv_fn recv = NULL;
+    void *recv_opaque = NULL;
+
+    r->calls++;
+    r->push_result = gp_channel_table_push(r->table, ch, data, len);
+    r->add_result = gp_channel_table_add(r->table, "born-in-callback", NULL, NULL, &r->added);
+    r->find_result = gp_channel_table_find(r->table, "born-in-callback", 16, &r->found);
+    r->set_recv_result = gp_channel_table_set_recv(r->table, ch, reenter_table, r);
+    r->receiver_result = gp_channel_table_receiver(r->table, ch, &recv, &recv_opaque);
+    r->queued = gp_channel_table_queued(r->table, ch);
+}
+
+static void write_callback_may_call_back_into_the_table(void **state)
+{
+    fixture *f = *state;
+    reentry r = { .table = f->table };
+    gp_channel_id a = add_channel(f, "alpha", reenter_table, &r);
+    guest_put(&f->guest, BUF, "echo me", 7);
+
+    /* A lock held across the callback would hang here: turn that into a
+     * failure (SIGALRM ends the process) instead of a stuck test run. */
+    alarm(30);
+    uint64_t result = hypercall(f, GP_OP_WRITE, a, BUF, 7);
+    alarm(0);
+
+    assert_int_equal(result, 7);
+    assert_int_equal(r.calls, 1);
+    assert_int_equal(r.push_result, 0);
+    assert_int_equal(r.add_result, 0);
+    assert_int_equal(r.find_result, 0);
+    assert_int_equal(r.found, r.added);
+    assert_int_equal(r.set_recv_result, 0);
+    assert_int_equal(r.receiver_result, 0);
+    assert_int_equal(r.queued, 7);
+    assert_read(f, a, 64, "echo me");
+}
+
+/* ---- threads ----------------------------------------------------------- */
+
+#define PRODUCERS 4
+#define CONSUMERS 2
+#define WRITERS 2
+#define MESSAGES 2000 /* per producer and per writer */
+
+typedef struct shared {
+    gp_channel_table *table;
+    gp_hypercall_limits limits;
+    gp_channel_id ch;
+    gint consumed;      /* messages READ so far, all consumers */
+    gint push_errors;   /* push results other than 0 and -ENOBUFS */
+    gint recv_calls;    /* WRITE callbacks */
+    gint recv_bytes;
+} shared;
+
+typedef struct worker {
+    shared *shared;
+    unsigned index;
+    guest guest;                           /* a vCPU's own memory */
+    unsigned read_errors;                  /* bad READ results */
+    unsigned order_errors;                 /* a producer's messages out of order */
+    uint8_t seen[PRODUCERS][MESSAGES];     /* consumers: times each message arrived */
+} worker;
+
+static void count_recv(gp_channel_id ch, const uint8_t *data, size_t len, void *opaque)
+{
+    shared *s = opaque;
+    (void)ch;
+    (void)data;
+    g_atomic_int_inc(&s->recv_calls);
+    g_atomic_int_add(&s->recv_bytes, (gint)len);
+}
+
+static gpointer producer_thread(gpointer data)
+{
+    worker *w = data;
+    shared *s = w->shared;
+    for (uint32_t seq = 0; seq < MESSAGES; seq++) {
+        uint32_t message[2] = { w->index, seq };
+        int result;
+        while ((result = gp_channel_table_push(s->table, s->ch, message, sizeof message)) ==
+               -ENOBUFS) {
+            g_thread_yield();
+        }
+        if (result != 0) {
+            g_atomic_int_inc(&s->push_errors);
+        }
+    }
+    return NULL;
+}
+
+static gpointer consumer_thread(gpointer data)
+{
+    worker *w = data;
+    shared *s = w->shared;
+    int last[PRODUCERS];
+    for (size_t p = 0; p < PRODUCERS; p++) {
+        last[p] = -1;
+    }
+    while (g_atomic_int_get(&s->consumed) < PRODUCERS * MESSAGES) {
+        gp_hypercall call = { GP_OP_READ, s->ch, BUF, 8 };
+        uint64_t result = gp_hypercall_dispatch(s->table, &s->limits, &call, &w->guest.memory, 8);
+        if (result == 0) {
+            g_thread_yield();
+            continue;
+        }
+        uint32_t message[2] = { 0, 0 };
+        if (result != 8 || !fake_read(&w->guest, BUF, message, sizeof message) ||
+            message[0] >= PRODUCERS || message[1] >= MESSAGES) {
+            w->read_errors++;
+            break;
+        }
+        /* Each consumer sees a subsequence of the queue, so per producer
+         * the sequence numbers still rise. */
+        if ((int)message[1] <= last[message[0]]) {
+            w->order_errors++;
+        }
+        last[message[0]] = (int)message[1];
+        w->seen[message[0]][message[1]]++;
+        g_atomic_int_inc(&s->consumed);
+    }
+    return NULL;
+}
+
+static gpointer writer_thread(gpointer data)
+{
+    worker *w = data;
+    shared *s = w->shared;
+    for (unsigned i = 0; i < MESSAGES; i++) {
+        gp_hypercall call = { GP_OP_WRITE, s->ch, BUF, 16 };
+        if (gp_hypercall_dispatch(s->table, &s->limits, &call, &w->guest.memory, 8) != 16) {
+            w->read_errors++;
+        }
+    }
+    return NULL;
+}
+
+static void concurrent_pushes_reads_and_writes_keep_every_message(void **state)
+{
+    fixture *f = *state;
+    shared s = { .table = f->table, .limits = f->limits };
+    s.ch = add_channel(f, "busy", count_recv, &s);
+    worker *workers = g_new0(worker, PRODUCERS + CONSUMERS + WRITERS);
+    GThread *threads[PRODUCERS + CONSUMERS + WRITERS];
+
+    for (unsigned i = 0; i < PRODUCERS + CONSUMERS + WRITERS; i++) {
+        workers[i].shared = &s;
+        workers[i].index = i;
+        guest_init(&workers[i].guest);
+        guest_map(&workers[i].guest, BUF, GUEST_PAGE);
+    }
+    for (unsigned i = 0; i < PRODUCERS + CONSUMERS + WRITERS; i++) {
+        GThreadFunc fn = i < PRODUCERS               ? producer_thread
+                         : i < PRODUCERS + CONSUMERS ? consumer_thread
+                                                     : writer_thread;
+        threads[i] = g_thread_new("hypercall-test", fn, &workers[i]);
+    }
+    for (unsigned i = 0; i < PRODUCERS + CONSUMERS + WRITERS; i++) {
+        g_thread_join(threads[i]);
+    }
+
+    assert_int_equal(g_atomic_int_get(&s.push_errors), 0);
+    assert_int_equal(g_atomic_int_get(&s.consumed), PRODUCERS * MESSAGES);
+    assert_int_equal(g_atomic_int_get(&s.recv_calls), WRITERS * MESSAGES);
+    assert_int_equal(g_atomic_int_get(&s.recv_bytes), WRITERS * MESSAGES * 16);
+    for (unsigned i = 0; i < PRODUCERS + CONSUMERS + WRITERS; i++) {
+        assert_int_equal(workers[i].read_errors, 0);
+        assert_int_equal(workers[i].order_errors, 0);
+        assert_int_equal(workers[i].guest.bad_writes, 0);
+    }
+    /* Every message arrived exactly once, at one consumer or the other. */
+    for (unsigned p = 0; p < PRODUCERS; p++) {
+        for (unsigned seq = 0; seq < MESSAGES; seq++) {
+            unsigned times = 0;
+            for (unsigned c = PRODUCERS; c < PRODUCERS + CONSUMERS; c++) {
+                times += workers[c].seen[p][seq];
+            }
+            assert_int_equal(times, 1);
+        }
+    }
+    assert_int_equal(gp_channel_table_queued(f->table, s.ch), 0);
+    assert_int_equal(hypercall(f, GP_OP_READ, s.ch, BUF, 64), 0);
+
+    for (unsigned i = 0; i < PRODUCERS + CONSUMERS + WRITERS; i++) {
+        guest_clear(&workers[i].guest);
+    }
+    g_free(workers);
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+/* Runs a test with 64-bit and with 32-bit registers. */
+#define BOTH_WIDTHS(fn)                                                                   \
+    { #fn " (64-bit registers)", fn, setup, teardown, &width8 },                          \
+    { #fn " (32-bit registers)", fn, setup, teardown, &width4 }
+#define ONCE(fn) { #fn, fn, setup, teardown, &width8 }
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        ONCE(fake_guest_memory_has_holes_where_expected),
+        BOTH_WIDTHS(start_returns_inverted_magic_at_register_width),
+        BOTH_WIDTHS(stop_returns_zero),
+        BOTH_WIDTHS(unknown_ops_return_unknown_op_error),
+        BOTH_WIDTHS(write_delivers_exact_bytes_once_to_the_right_channel),
+        BOTH_WIDTHS(write_to_unknown_channel_is_not_found),
+        BOTH_WIDTHS(write_from_unmapped_buffer_is_bad_address_and_not_delivered),
+        BOTH_WIDTHS(write_over_max_message_is_too_large_without_reading_memory),
+        BOTH_WIDTHS(write_of_zero_bytes_calls_back_with_empty_message),
+        BOTH_WIDTHS(read_delivers_host_messages_in_fifo_order),
+        BOTH_WIDTHS(read_delivers_long_message_in_pieces_without_joining),
+        BOTH_WIDTHS(read_with_nothing_queued_returns_zero_and_writes_nothing),
+        BOTH_WIDTHS(read_from_unknown_channel_is_not_found),
+        BOTH_WIDTHS(read_into_unmapped_buffer_is_bad_address_and_keeps_message),
+        BOTH_WIDTHS(read_with_zero_capacity_consumes_nothing),
+        BOTH_WIDTHS(read_with_huge_capacity_delivers_one_whole_message),
+        BOTH_WIDTHS(read_consumes_empty_host_message_as_zero),
+        BOTH_WIDTHS(push_beyond_queue_limit_is_refused_until_the_guest_reads),
+        BOTH_WIDTHS(get_channel_by_name_finds_name_ending_at_a_hole),
+        BOTH_WIDTHS(get_channel_by_name_compares_exactly_length_bytes),
+        BOTH_WIDTHS(get_channel_by_name_unknown_logs_and_is_not_found),
+        BOTH_WIDTHS(get_channel_by_name_over_max_length_is_too_large),
+        BOTH_WIDTHS(get_channel_by_name_on_unmapped_page_is_bad_address),
+        BOTH_WIDTHS(get_channel_by_name_with_embedded_nul_never_matches),
+        BOTH_WIDTHS(get_manager_returns_a_fresh_manager_channel_each_time),
+        BOTH_WIDTHS(get_manager_on_a_full_table_is_full),
+        BOTH_WIDTHS(manager_get_channel_from_name_replies_little_endian_id),
+        BOTH_WIDTHS(manager_unknown_name_queues_nothing_and_logs),
+        BOTH_WIDTHS(manager_debug_output_is_logged_on_one_line),
+        BOTH_WIDTHS(manager_ignores_short_and_unknown_messages),
+        BOTH_WIDTHS(error_logs_text_with_control_characters_escaped),
+        BOTH_WIDTHS(error_with_unmapped_text_is_bad_address),
+        BOTH_WIDTHS(error_text_over_limit_is_truncated_and_says_so),
+        BOTH_WIDTHS(write_callback_may_call_back_into_the_table),
+        ONCE(concurrent_pushes_reads_and_writes_keep_every_message),
+    };
+    return cmocka_run_group_tests_name("hypercall", tests, NULL, NULL);
+}
