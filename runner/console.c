@@ -77,23 +77,51 @@ gp_console *gp_console_connect(const char *path, gp_qemu_process *process, int t
     return console;
 }
 
+static void append_received(gp_console *console, const char *bytes, size_t length);
+
+/*
+ * Types TEXT while reading whatever the guest prints meanwhile. Both must
+ * happen together: a long paste fills the guest's tty, the guest blocks
+ * echoing it, and QEMU stops reading our socket until we read its output.
+ */
 bool gp_console_write(gp_console *console, const char *text, GError **error)
 {
     size_t length = strlen(text);
     size_t sent = 0;
+    char buffer[65536];
 
     while (sent < length) {
-        ssize_t n = send(console->fd, text + sent, length - sent, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) {
-            continue;
+        struct pollfd pfd = { .fd = console->fd, .events = POLLIN | POLLOUT };
+        if (poll(&pfd, 1, 1000) < 0 && errno != EINTR) {
+            break;
         }
-        if (n < 0) {
-            g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO,
-                        "could not type on the guest's serial console: %s",
-                        g_strerror(errno));
-            return false;
+        if (pfd.revents & POLLIN) {
+            ssize_t got = recv(console->fd, buffer, sizeof buffer, MSG_DONTWAIT);
+            if (got > 0) {
+                append_received(console, buffer, (size_t)got);
+            }
         }
-        sent += (size_t)n;
+        if (pfd.revents & (POLLERR | POLLHUP)) {
+            errno = EPIPE;
+            break;
+        }
+        if (pfd.revents & POLLOUT) {
+            ssize_t n = send(console->fd, text + sent, length - sent,
+                             MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n < 0 && errno != EINTR && errno != EAGAIN) {
+                break;
+            }
+            sent += n > 0 ? (size_t)n : 0;
+        }
+        if (!gp_qemu_process_running(console->process, NULL)) {
+            errno = EPIPE;
+            break;
+        }
+    }
+    if (sent < length) {
+        g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO,
+                    "could not type on the guest's serial console: %s", g_strerror(errno));
+        return false;
     }
     return true;
 }
@@ -140,7 +168,7 @@ bool gp_console_wait(gp_console *console, gp_console_done_fn done, void *opaque,
     char buffer[65536];
     int status = 0;
 
-    while (!done(console->text->str, opaque)) {
+    while (!done(console->text->str, console->text->len, opaque)) {
         gint64 left_ms = (deadline - g_get_monotonic_time()) / 1000;
         if (left_ms <= 0) {
             g_autofree char *lines = last_lines(console);

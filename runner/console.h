@@ -21,7 +21,7 @@ bool gp_console_write(gp_console *console, const char *text, GError **error);
 const char *gp_console_text(const gp_console *console);
 void gp_console_discard(gp_console *console);
 
-typedef bool (*gp_console_done_fn)(const char *text, void *opaque);
+typedef bool (*gp_console_done_fn)(const char *text, size_t length, void *opaque);
 
 /*
  * Reads until DONE(text, OPAQUE) is true. On timeout fails with

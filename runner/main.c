@@ -55,7 +55,7 @@ static bool parse_verb_options(GOptionContext *context, int *argc, char ***argv)
 typedef struct {
     char *generic, *arch, *kernel, *initrd, *disk, *append, *machine, *cpu, *memory;
     char *prompt, *snapshot;
-    char **plugins, **commands, **qemu_args;
+    char **plugins, **commands, **qemu_args, **copies;
     gboolean cold_boot;
     int command_timeout, boot_timeout;
 } run_options;
@@ -88,6 +88,24 @@ static int configure_own_guest(gp_vm *vm, const run_options *o)
     return failed ? -1 : 0;
 }
 
+/* "HOST:GUEST" -> gp_vm_copy_to_guest(vm, HOST, GUEST) */
+static int copy_files(gp_vm *vm, const run_options *o)
+{
+    for (char **copy = o->copies; copy && *copy; copy++) {
+        g_autofree char *host = g_strdup(*copy);
+        char *guest = strrchr(host, ':');
+        if (!guest || guest == host || !guest[1]) {
+            fprintf(stderr, "guestplug: --copy takes HOST_FILE:GUEST_PATH, not '%s'\n", *copy);
+            return -1;
+        }
+        *guest++ = '\0';
+        if (gp_vm_copy_to_guest(vm, host, guest) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int run_commands(gp_vm *vm, const run_options *o)
 {
     for (char **command = o->commands; command && *command; command++) {
@@ -118,6 +136,9 @@ static int verb_run(int argc, char **argv)
           "NAME[:key=value,...]" },
         { "command", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &o.commands,
           "Type CMD on the serial console and print its output (repeatable)", "CMD" },
+        { "copy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.copies,
+          "Copy a host file into the guest over the serial console before the commands "
+          "(repeatable)", "HOST_FILE:GUEST_PATH" },
         { "snapshot", 0, 0, G_OPTION_ARG_STRING, &o.snapshot,
           "Start from snapshot NAME (generic images: root)", "NAME" },
         { "cold-boot", 0, 0, G_OPTION_ARG_NONE, &o.cold_boot,
@@ -185,7 +206,7 @@ static int verb_run(int argc, char **argv)
     for (char **plugin = o.plugins; !failed && plugin && *plugin; plugin++) {
         failed = load_plugin_spec(vm, *plugin) < 0;
     }
-    failed = failed || gp_vm_start(vm) < 0 || run_commands(vm, &o) < 0;
+    failed = failed || gp_vm_start(vm) < 0 || copy_files(vm, &o) < 0 || run_commands(vm, &o) < 0;
     if (failed) {
         fprintf(stderr, "guestplug: %s\n", gp_vm_last_error(vm));
     }
@@ -250,18 +271,21 @@ static int verb_qemu(int argc, char **argv)
     if (argc < 2 || strcmp(argv[1], "--help") == 0) {
         fprintf(argc < 2 ? stderr : stdout,
                 "usage: guestplug qemu ARCH [QEMU ARGUMENTS...]\n"
-                "Runs qemu-system-ARCH of the QEMU 11.1 guestplug uses (system or the\n"
+                "       guestplug qemu img [QEMU-IMG ARGUMENTS...]\n"
+                "Runs qemu-system-ARCH (or qemu-img) of the QEMU 11.1 guestplug uses (system or the\n"
                 "private root provisioned by scripts/setup), e.g. to load libguestplug.so\n"
                 "into a guest of your own: guestplug qemu x86_64 -plugin file=...\n");
         return argc < 2 ? EXIT_USAGE : EXIT_SUCCESS;
     }
-    g_autofree char *binary = g_strconcat("qemu-system-", argv[1], NULL);
+    /* The family is located by its x86_64 system binary when running qemu-img. */
+    bool image_tool = strcmp(argv[1], "img") == 0;
+    g_autofree char *binary = g_strconcat("qemu-system-", image_tool ? "x86_64" : argv[1], NULL);
     g_autoptr(gp_qemu) qemu = gp_qemu_locate(binary, &error);
     if (!qemu) {
         fprintf(stderr, "guestplug: %s\n", error->message);
         return EXIT_FAILURE;
     }
-    GPtrArray *command = gp_qemu_argv(qemu, binary);
+    GPtrArray *command = gp_qemu_argv(qemu, image_tool ? "qemu-img" : binary);
     g_ptr_array_remove_index(command, command->len - 1);
     for (int i = 2; i < argc; i++) {
         g_ptr_array_add(command, g_strdup(argv[i]));

@@ -62,11 +62,11 @@ gp_prompt *gp_prompt_new(const char *pattern, GError **error)
     return prompt;
 }
 
-bool gp_prompt_at_end(const gp_prompt *prompt, const char *text)
+bool gp_prompt_at_end(const gp_prompt *prompt, const char *text, size_t length)
 {
     /* Only the last line can hold the prompt; matching it alone keeps the
      * cost independent of how much the guest printed. */
-    const char *last_line = strrchr(text, '\n');
+    const char *last_line = memrchr(text, '\n', length);
     return g_regex_match(prompt->regex, last_line ? last_line + 1 : text, 0, NULL);
 }
 
@@ -94,11 +94,16 @@ char *gp_command_line(const char *command, unsigned id)
                            id);
 }
 
-bool gp_command_reply(const char *text, unsigned id, char **output, int *exit_status)
+bool gp_command_reply(const char *text, size_t length, size_t *scanned, unsigned id,
+                      char **output, int *exit_status)
 {
     char marker[32];
-    snprintf(marker, sizeof marker, "<gp:%u:", id);
-    const char *found = strstr(text, marker);
+    size_t marker_length = (size_t)snprintf(marker, sizeof marker, "<gp:%u:", id);
+    /* Resume where the last call stopped, less a marker's worth in case one
+     * was split across reads: waiting on long output stays linear. */
+    size_t from = *scanned > marker_length + 16 ? *scanned - marker_length - 16 : 0;
+    *scanned = length;
+    const char *found = g_strstr_len(text + from, (gssize)(length - from), marker);
     if (!found) {
         return false;
     }
@@ -117,11 +122,11 @@ bool gp_command_reply(const char *text, unsigned id, char **output, int *exit_st
         const char *newline = strchr(echo_tail, '\n');
         start = newline && newline < found ? newline + 1 : found;
     }
-    size_t length = (size_t)(found - start);
-    while (length && start[length - 1] == '\n') {
-        length--;
+    size_t output_length = (size_t)(found - start);
+    while (output_length && start[output_length - 1] == '\n') {
+        output_length--;
     }
-    *output = g_strndup(start, length);
+    *output = g_strndup(start, output_length);
     *exit_status = (int)status;
     return true;
 }

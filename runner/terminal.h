@@ -25,7 +25,7 @@ typedef struct gp_prompt gp_prompt;
 /* A shell prompt: a regular expression (GRegex/PCRE syntax) that must match
  * at the very end of the console text. */
 gp_prompt *gp_prompt_new(const char *pattern, GError **error);
-bool gp_prompt_at_end(const gp_prompt *prompt, const char *text);
+bool gp_prompt_at_end(const gp_prompt *prompt, const char *text, size_t length);
 void gp_prompt_free(gp_prompt *prompt);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gp_prompt, gp_prompt_free)
 
@@ -33,10 +33,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(gp_prompt, gp_prompt_free)
 char *gp_command_line(const char *command, unsigned id);
 
 /*
- * Looks for the reply to command ID in cleaned console TEXT. When the marker
- * has arrived, returns true with the command's output (without the echoed
- * command line, "\n" line ends, no trailing newline) and its exit status.
+ * Looks for the reply to command ID in cleaned console TEXT (LENGTH bytes).
+ * When the marker has arrived, returns true with the command's output
+ * (without the echoed command line, "\n" line ends, no trailing newline) and
+ * its exit status. *SCANNED (start at 0) remembers how far TEXT was searched,
+ * so calling again as TEXT grows costs only the new part.
  */
-bool gp_command_reply(const char *text, unsigned id, char **output, int *exit_status);
+bool gp_command_reply(const char *text, size_t length, size_t *scanned, unsigned id,
+                      char **output, int *exit_status);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "arch.h"
@@ -388,9 +389,9 @@ static GPtrArray *qemu_command(gp_vm *vm, const char *core_path, const char *loa
     return argv;
 }
 
-static bool prompt_seen(const char *text, void *opaque)
+static bool prompt_seen(const char *text, size_t length, void *opaque)
 {
-    return gp_prompt_at_end(opaque, text);
+    return gp_prompt_at_end(opaque, text, length);
 }
 
 static void stop_qemu(gp_vm *vm)
@@ -621,18 +622,24 @@ GP_EXPORT int gp_vm_delete_snapshot(gp_vm *vm, const char *name)
 
 typedef struct {
     unsigned id;
+    size_t scanned;
     char *output;
     int status;
 } command_wait;
 
-static bool reply_seen(const char *text, void *opaque)
+static bool reply_seen(const char *text, size_t length, void *opaque)
 {
     command_wait *wait = opaque;
-    return gp_command_reply(text, wait->id, &wait->output, &wait->status);
+    return gp_command_reply(text, length, &wait->scanned, wait->id, &wait->output,
+                            &wait->status);
 }
 
-GP_EXPORT int gp_vm_run_serial_cmd(gp_vm *vm, const char *command, int timeout_seconds,
-                                   char **output, int *exit_status)
+/*
+ * Types COMMAND (one line) and then INPUT (NULL or lines the command reads,
+ * e.g. a here-document body), and waits for the command to finish.
+ */
+static int run_command(gp_vm *vm, const char *command, const char *input, int timeout_seconds,
+                       char **output, int *exit_status)
 {
     GError *error = NULL;
     command_wait wait = { .id = vm->next_command_id++ };
@@ -650,6 +657,7 @@ GP_EXPORT int gp_vm_run_serial_cmd(gp_vm *vm, const char *command, int timeout_s
     g_autofree char *what = g_strdup_printf("the end of command '%s'", command);
     gp_console_discard(vm->console);
     if (!gp_console_write(vm->console, line, &error) ||
+        (input && !gp_console_write(vm->console, input, &error)) ||
         !gp_console_wait(vm->console, reply_seen, &wait, what, timeout_ms, &error)) {
         return fail(vm, error);
     }
@@ -662,6 +670,78 @@ GP_EXPORT int gp_vm_run_serial_cmd(gp_vm *vm, const char *command, int timeout_s
         *exit_status = wait.status;
     }
     clear_error(vm);
+    return 0;
+}
+
+GP_EXPORT int gp_vm_run_serial_cmd(gp_vm *vm, const char *command, int timeout_seconds,
+                                   char **output, int *exit_status)
+{
+    return run_command(vm, command, NULL, timeout_seconds, output, exit_status);
+}
+
+/* gzip then base64 with line breaks: what `base64 -d | gunzip` undoes. */
+static char *encode_for_console(const char *data, gsize length, GError **error)
+{
+    g_autoptr(GZlibCompressor) gzip = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+    g_autoptr(GByteArray) packed = g_byte_array_new();
+    guint8 chunk[65536];
+    gsize read = 0, written = 0, offset = 0;
+    GConverterResult result;
+
+    do {
+        result = g_converter_convert(G_CONVERTER(gzip), data + offset, length - offset, chunk,
+                                     sizeof chunk, G_CONVERTER_INPUT_AT_END, &read, &written,
+                                     error);
+        if (result == G_CONVERTER_ERROR) {
+            return NULL;
+        }
+        offset += read;
+        g_byte_array_append(packed, chunk, (guint)written);
+    } while (result != G_CONVERTER_FINISHED);
+
+    char *text = g_malloc(packed->len * 4 / 3 + packed->len / 72 * 2 + 16);
+    gint state = 0, save = 0;
+    gsize out = g_base64_encode_step(packed->data, packed->len, TRUE, text, &state, &save);
+    out += g_base64_encode_close(TRUE, text + out, &state, &save);
+    text[out] = '\0';
+    return text;
+}
+
+GP_EXPORT int gp_vm_copy_to_guest(gp_vm *vm, const char *host_path, const char *guest_path)
+{
+    GError *error = NULL;
+    g_autofree char *data = NULL;
+    gsize length = 0;
+
+    if (!guest_path || !*guest_path || strpbrk(guest_path, "'\n")) {
+        return fail_usage(vm, "'%s' is not a guest path guestplug can write (no quotes or "
+                          "newlines)", guest_path ? guest_path : "(null)");
+    }
+    if (!host_path || !g_file_get_contents(host_path, &data, &length, &error)) {
+        return error ? fail(vm, error) : fail_usage(vm, "no host file given");
+    }
+    g_autofree char *encoded = encode_for_console(data, length, &error);
+    if (!encoded) {
+        return fail(vm, error);
+    }
+    /* head -c reads exactly the encoded bytes from the tty, so nothing
+     * marks the end and the shell never buffers the file itself. */
+    g_autofree char *command = g_strdup_printf(
+        "head -c %zu | base64 -d | gunzip > '%s' && chmod 755 '%s'", strlen(encoded),
+        guest_path, guest_path);
+    const char *input = encoded;
+    g_autofree char *output = NULL;
+    int status = 0;
+    /* Serial bandwidth under TCG: allow a generous second per 16 KiB. */
+    int timeout = 30 + (int)(strlen(encoded) / 16384);
+    if (run_command(vm, command, input, timeout, &output, &status) < 0) {
+        return -1;
+    }
+    if (status != 0) {
+        return fail_usage(vm, "copying %s to the guest's %s failed with status %d (does the "
+                          "guest have base64 and gunzip, and may it write there?)", host_path,
+                          guest_path, status);
+    }
     return 0;
 }
 

@@ -39,17 +39,28 @@ static void clean_handles_sequences_split_across_reads(void **unused)
     g_string_free(out, TRUE);
 }
 
+static bool at_end(const gp_prompt *prompt, const char *text)
+{
+    return gp_prompt_at_end(prompt, text, strlen(text));
+}
+
+static bool reply(const char *text, unsigned id, char **output, int *status)
+{
+    size_t scanned = 0;
+    return gp_command_reply(text, strlen(text), &scanned, id, output, status);
+}
+
 static void prompt_matches_only_at_the_end(void **unused)
 {
     (void)unused;
     g_autoptr(GError) error = NULL;
     g_autoptr(gp_prompt) prompt = gp_prompt_new("root@guestplug:[^\\n]*# $", &error);
     assert_non_null(prompt);
-    assert_true(gp_prompt_at_end(prompt, "boot\nroot@guestplug:~# "));
-    assert_true(gp_prompt_at_end(prompt, "root@guestplug:/etc# "));
-    assert_false(gp_prompt_at_end(prompt, "root@guestplug:~# ls\nfile"));
-    assert_false(gp_prompt_at_end(prompt, "root@guestplug:~# \n"));
-    assert_false(gp_prompt_at_end(prompt, ""));
+    assert_true(at_end(prompt, "boot\nroot@guestplug:~# "));
+    assert_true(at_end(prompt, "root@guestplug:/etc# "));
+    assert_false(at_end(prompt, "root@guestplug:~# ls\nfile"));
+    assert_false(at_end(prompt, "root@guestplug:~# \n"));
+    assert_false(at_end(prompt, ""));
 }
 
 static void prompt_rejects_an_invalid_pattern(void **unused)
@@ -64,9 +75,9 @@ static void default_prompt_matches_common_shells(void **unused)
 {
     (void)unused;
     g_autoptr(gp_prompt) prompt = gp_prompt_new("[#$] $", NULL);
-    assert_true(gp_prompt_at_end(prompt, "user@host:~$ "));
-    assert_true(gp_prompt_at_end(prompt, "/ # "));
-    assert_false(gp_prompt_at_end(prompt, "login: "));
+    assert_true(at_end(prompt, "user@host:~$ "));
+    assert_true(at_end(prompt, "/ # "));
+    assert_false(at_end(prompt, "login: "));
 }
 
 static void command_line_joins_with_the_marker(void **unused)
@@ -87,7 +98,7 @@ static void reply_with_echo_is_extracted(void **unused)
     int status = -1;
     const char *text = "ls -A /etc | wc -l; echo \"<gp:$((42+0)):$?>\"\n41\n<gp:42:0>\n"
                        "root@guestplug:~# ";
-    assert_true(gp_command_reply(text, 42, &output, &status));
+    assert_true(reply(text, 42, &output, &status));
     assert_string_equal(output, "41");
     assert_int_equal(status, 0);
     g_free(output);
@@ -98,7 +109,7 @@ static void reply_without_echo_and_with_status(void **unused)
     (void)unused;
     char *output = NULL;
     int status = -1;
-    assert_true(gp_command_reply("a\nb\n\n<gp:3:127>\n", 3, &output, &status));
+    assert_true(reply("a\nb\n\n<gp:3:127>\n", 3, &output, &status));
     assert_string_equal(output, "a\nb");
     assert_int_equal(status, 127);
     g_free(output);
@@ -111,7 +122,7 @@ static void reply_of_an_echo_wrapped_over_lines(void **unused)
     int status = -1;
     const char *text = "echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; echo \"<g\np:$((9+0)):$?>\"\n"
                        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n<gp:9:0>\n";
-    assert_true(gp_command_reply(text, 9, &output, &status));
+    assert_true(reply(text, 9, &output, &status));
     assert_string_equal(output, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     g_free(output);
 }
@@ -121,11 +132,11 @@ static void reply_is_not_complete_before_the_status(void **unused)
     (void)unused;
     char *output = NULL;
     int status = -1;
-    assert_false(gp_command_reply("x; echo \"<gp:$((5+0)):$?>\"\nout\n<gp:5:", 5, &output,
+    assert_false(reply("x; echo \"<gp:$((5+0)):$?>\"\nout\n<gp:5:", 5, &output,
                                   &status));
-    assert_false(gp_command_reply("out\n<gp:5:1", 5, &output, &status));
+    assert_false(reply("out\n<gp:5:1", 5, &output, &status));
     /* Another command's marker is not ours. */
-    assert_false(gp_command_reply("out\n<gp:6:0>\n", 5, &output, &status));
+    assert_false(reply("out\n<gp:6:0>\n", 5, &output, &status));
     assert_null(output);
 }
 
@@ -134,10 +145,27 @@ static void empty_output(void **unused)
     (void)unused;
     char *output = NULL;
     int status = -1;
-    assert_true(gp_command_reply("true; echo \"<gp:$((1+0)):$?>\"\n<gp:1:0>\n", 1, &output,
+    assert_true(reply("true; echo \"<gp:$((1+0)):$?>\"\n<gp:1:0>\n", 1, &output,
                                  &status));
     assert_string_equal(output, "");
     g_free(output);
+}
+
+static void reply_found_across_growing_text(void **unused)
+{
+    (void)unused;
+    GString *text = g_string_new("cmd; echo \"<gp:$((8+0)):$?>\"\nline one\n<g");
+    size_t scanned = 0;
+    char *output = NULL;
+    int status = -1;
+    assert_false(gp_command_reply(text->str, text->len, &scanned, 8, &output, &status));
+    assert_int_equal(scanned, text->len);
+    g_string_append(text, "p:8:3>\n");
+    assert_true(gp_command_reply(text->str, text->len, &scanned, 8, &output, &status));
+    assert_string_equal(output, "line one");
+    assert_int_equal(status, 3);
+    g_free(output);
+    g_string_free(text, TRUE);
 }
 
 int main(void)
@@ -154,6 +182,7 @@ int main(void)
         cmocka_unit_test(reply_of_an_echo_wrapped_over_lines),
         cmocka_unit_test(reply_is_not_complete_before_the_status),
         cmocka_unit_test(empty_output),
+        cmocka_unit_test(reply_found_across_growing_text),
     };
     return cmocka_run_group_tests_name("terminal", tests, NULL, NULL);
 }

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * guestplug guest API: talk to the host from a program inside the guest.
+ *
+ * Link a guest plugin statically with libguestplug-guest.a for its
+ * architecture. Every call is a hypercall, a no-op instruction that the host
+ * (guestplug's QEMU plugin) intercepts; without a host nothing happens and
+ * the calls report -ENODEV. Calls are thread-safe: each is one hypercall.
+ *
+ * The functions marked [no libc] work in programs built without the C
+ * library (-ffreestanding -nostdlib), such as guest_daemon.
+ */
+#ifndef GUESTPLUG_CHANNEL_H
+#define GUESTPLUG_CHANNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gp_channel {
+    uint32_t id;
+} gp_channel;
+
+/* [no libc] True when a guestplug host answered the START hypercall. */
+bool gp_host_present(void);
+
+/*
+ * The main channel of guest plugin NAME (the name the host plugin passed to
+ * gp_load_guest_plugin). NAME may be NULL: the name guest_daemon gave this
+ * program in $GUESTPLUG_CHANNEL is used. Returns 0, or -1 when the host has
+ * no such channel (the host logs "failed to find channel number").
+ */
+int gp_channel_main(const char *name, gp_channel *out);
+
+/* [no libc] As gp_channel_main, for a name of LENGTH bytes (no NUL needed). */
+int gp_channel_lookup(const char *name, size_t length, gp_channel *out);
+
+/* [no libc] A new anonymous channel (GET_MANAGER). 0 or -errno. */
+int gp_channel_new(gp_channel *out);
+
+/*
+ * [no libc] Sends BUF[0..LEN) as one message: the host callback receives
+ * exactly these bytes. Returns LEN, or -errno:
+ *   -ENOENT no such channel, -EFAULT a page of BUF is not mapped,
+ *   -EMSGSIZE larger than the host's max_message (16 MiB by default),
+ *   -ENODEV no host.
+ */
+ssize_t gp_channel_write(gp_channel ch, const void *buf, size_t len);
+
+/* [no libc] Sends all of BUF, in as many messages as the host's limit needs. 0 or -errno. */
+int gp_channel_write_all(gp_channel ch, const void *buf, size_t len);
+
+/*
+ * [no libc] Receives the next host message, or its next CAP bytes if it is
+ * longer (the rest stays first in line). Never joins two messages, never
+ * waits. Returns the bytes received, 0 when nothing is queued, or -errno.
+ */
+ssize_t gp_channel_try_read(gp_channel ch, void *buf, size_t cap);
+
+/*
+ * As gp_channel_try_read, but waits for a message: polls with a backoff
+ * from 50 us up to 10 ms between tries, so an idle wait costs almost no CPU.
+ */
+ssize_t gp_channel_read(gp_channel ch, void *buf, size_t cap);
+
+/*
+ * A stdio stream over CH: "w" sends each flushed buffer as a message
+ * (fprintf, fwrite, ...), "r" reads messages as a byte stream. Close with
+ * fclose. NULL with errno set on failure.
+ */
+FILE *gp_channel_fopen(gp_channel ch, const char *mode);
+
+/* [no libc] Puts TEXT in the host log (ERROR op). */
+void gp_error(const char *text);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
