@@ -56,7 +56,7 @@ typedef struct {
     char *generic, *arch, *kernel, *initrd, *disk, *append, *machine, *cpu, *memory;
     char *prompt, *snapshot;
     char **plugins, **commands, **qemu_args, **copies;
-    gboolean cold_boot;
+    gboolean cold_boot, no_core;
     int command_timeout, boot_timeout;
 } run_options;
 
@@ -143,6 +143,8 @@ static int verb_run(int argc, char **argv)
           "Start from snapshot NAME (generic images: root)", "NAME" },
         { "cold-boot", 0, 0, G_OPTION_ARG_NONE, &o.cold_boot,
           "Boot from scratch and wait for the prompt instead of reverting", NULL },
+        { "no-core", 0, 0, G_OPTION_ARG_NONE, &o.no_core,
+          "Run plain QEMU without libguestplug.so (a baseline for measurements)", NULL },
         { "timeout", 't', 0, G_OPTION_ARG_INT, &o.command_timeout,
           "Seconds to wait for each command (default 60)", "SECONDS" },
         { "boot-timeout", 0, 0, G_OPTION_ARG_INT, &o.boot_timeout,
@@ -203,6 +205,12 @@ static int verb_run(int argc, char **argv)
     if (!failed && (o.snapshot || o.cold_boot)) {
         failed = gp_vm_set_start_snapshot(vm, o.cold_boot ? NULL : o.snapshot) < 0;
     }
+    if (o.no_core && o.plugins) {
+        fprintf(stderr, "guestplug: host plugins (-p) need the core; drop --no-core\n");
+        gp_vm_end(vm);
+        return EXIT_USAGE;
+    }
+    failed = failed || (o.no_core && gp_vm_set_core_enabled(vm, false) < 0);
     for (char **plugin = o.plugins; !failed && plugin && *plugin; plugin++) {
         failed = load_plugin_spec(vm, *plugin) < 0;
     }

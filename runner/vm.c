@@ -207,6 +207,7 @@ GP_EXPORT int gp_vm_set_prompt(gp_vm *vm, const char *regex)
     }
     g_free(vm->prompt_regex);
     vm->prompt_regex = g_strdup(regex);
+    g_clear_pointer(&vm->prompt, gp_prompt_free);
     clear_error(vm);
     return 0;
 }
@@ -412,6 +413,9 @@ static void stop_qemu(gp_vm *vm)
 /* Starts QEMU; WITH_CORE loads libguestplug.so and the requested plugins. */
 static bool launch(gp_vm *vm, bool with_core, GError **error)
 {
+    if (!vm->prompt && !(vm->prompt = gp_prompt_new(vm->prompt_regex, error))) {
+        return false;
+    }
     g_autofree char *core_path = with_core ? gp_find_core_plugin(error) : NULL;
     if (with_core && !core_path) {
         return false;
@@ -548,9 +552,7 @@ GP_EXPORT int gp_vm_start(gp_vm *vm)
         return fail_usage(vm, "nothing to boot: give your guest a kernel (--kernel) or a "
                           "disk image (--disk), or use a generic image (-g ARCH)");
     }
-    g_clear_pointer(&vm->prompt, gp_prompt_free);
-    vm->prompt = gp_prompt_new(vm->prompt_regex, &error);
-    if (!vm->prompt || !locate_qemu(vm, &error) ||
+    if (!locate_qemu(vm, &error) ||
         (vm->generic && !vm->image && !prepare_generic_image(vm, false, &error))) {
         return fail(vm, error);
     }

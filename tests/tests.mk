@@ -47,3 +47,13 @@ $(BUILD)/obj/bench/%.o: OBJ_CFLAGS = -Irunner $(RUNNER_CFLAGS)
 $(BUILD)/bench/vm_bench: $(BUILD)/obj/bench/vm_bench.o $(RUNNER_A)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(LDFLAGS) $(RUNNER_LIBS) -lpthread
+
+# Channel benchmark: host plugin and guest program (bench/run).
+$(eval $(call host_plugin_rule,channel_bench,bench/plugins,$(BUILD)/bench/plugins))
+$(BUILD)/obj/bench/plugins/%.o: OBJ_CFLAGS =
+$(foreach a,$(GUEST_BUILD_ARCHES),\
+	$(eval $(call guest_program_rule,$(a),bench/guest/channel_bench,$(BUILD)/guest/$(a)/bench/channel_bench)))
+BENCH_TARGETS := $(BUILD)/bench/vm_bench $(BUILD)/bench/plugins/channel_bench.so \
+	$(foreach a,$(GUEST_BUILD_ARCHES),$(BUILD)/guest/$(a)/bench/channel_bench)
+.PHONY: bench-targets
+bench-targets: $(BENCH_TARGETS)
