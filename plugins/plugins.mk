@@ -5,13 +5,20 @@
 
 HOST_PLUGIN_SOS := $(HOST_PLUGINS:%=$(BUILD)/plugins/%.so)
 
+# host_plugin_rule(NAME, SOURCE_DIR, OUTPUT_DIR): OUTPUT_DIR/NAME.so from SOURCE_DIR/NAME/*.c
 define host_plugin_rule
-$(BUILD)/plugins/$(1).so: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard plugins/$(1)/*.c)) $(CORE_SO)
+$(3)/$(1).so: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(2)/$(1)/*.c)) $(CORE_SO)
 	@mkdir -p $$(@D)
 	$$(CC) -shared -o $$@ $$(filter %.o,$$^) $$(LDFLAGS) -L$(BUILD)/lib -lguestplug
 endef
-$(foreach p,$(HOST_PLUGINS),$(eval $(call host_plugin_rule,$(p))))
+$(foreach p,$(HOST_PLUGINS),$(eval $(call host_plugin_rule,$(p),plugins,$(BUILD)/plugins)))
 
-$(BUILD)/obj/plugins/%.o: OBJ_CFLAGS = $(GLIB_CFLAGS)
+# Host plugins that only the tests load (found via GUESTPLUG_PLUGIN_PATH).
+TEST_HOST_PLUGINS := channel_test
+TEST_HOST_PLUGIN_SOS := $(TEST_HOST_PLUGINS:%=$(BUILD)/tests/plugins/%.so)
+$(foreach p,$(TEST_HOST_PLUGINS),\
+	$(eval $(call host_plugin_rule,$(p),tests/plugins,$(BUILD)/tests/plugins)))
 
-ALL_TARGETS += $(HOST_PLUGIN_SOS)
+$(BUILD)/obj/plugins/%.o $(BUILD)/obj/tests/plugins/%.o: OBJ_CFLAGS =
+
+ALL_TARGETS += $(HOST_PLUGIN_SOS) $(TEST_HOST_PLUGIN_SOS)

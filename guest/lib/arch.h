@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one architecture-specific piece of the guest library: the trap
+ * instruction with its register convention (include/guestplug/abi.h).
+ *
+ *   unsigned long gp_arch_hypercall(unsigned long op, unsigned long channel,
+ *                                   unsigned long arg1, unsigned long arg2);
+ *
+ * returns the magic register after the trap: GP_MAGIC unchanged when no host
+ * is there. unsigned long is register width on every Linux ABI we target.
+ */
+#ifndef GP_GUEST_ARCH_H
+#define GP_GUEST_ARCH_H
+
+#include "guestplug/abi.h"
+
+#if defined(__x86_64__)
+#include "arch/x86_64.h"
+#elif defined(__i386__)
+#include "arch/i386.h"
+#else
+#error "guestplug's guest library has no hypercall for this architecture yet"
+#endif
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The C-library half of the guest library: name lookup from the
+ * environment, waiting reads, and stdio streams over channels.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "guestplug/channel.h"
+
+#define BACKOFF_FIRST_NS 50000L     /* 50 us */
+#define BACKOFF_LIMIT_NS 10000000L  /* 10 ms: PANDA's daemon poll period */
+
+int gp_channel_main(const char *name, gp_channel *out)
+{
+    if (!name) {
+        name = getenv("GUESTPLUG_CHANNEL");
+    }
+    if (!name) {
+        return -1;
+    }
+    return gp_channel_lookup(name, strlen(name), out);
+}
+
+ssize_t gp_channel_read(gp_channel ch, void *buf, size_t cap)
+{
+    long delay_ns = BACKOFF_FIRST_NS;
+
+    for (;;) {
+        ssize_t got = gp_channel_try_read(ch, buf, cap);
+        if (got != 0 || cap == 0) {
+            return got;
+        }
+        struct timespec pause = { 0, delay_ns };
+        nanosleep(&pause, NULL);
+        delay_ns = delay_ns * 2 > BACKOFF_LIMIT_NS ? BACKOFF_LIMIT_NS : delay_ns * 2;
+    }
+}
+
+static ssize_t stream_read(void *cookie, char *buf, size_t size)
+{
+    gp_channel ch = { (uint32_t)(uintptr_t)cookie };
+    ssize_t got = gp_channel_read(ch, buf, size);
+    if (got < 0) {
+        errno = (int)-got;
+        return -1;
+    }
+    return got;
+}
+
+static ssize_t stream_write(void *cookie, const char *buf, size_t size)
+{
+    gp_channel ch = { (uint32_t)(uintptr_t)cookie };
+    int result = gp_channel_write_all(ch, buf, size);
+    if (result < 0) {
+        errno = -result;
+        return 0; /* stdio treats a short write as an error */
+    }
+    return (ssize_t)size;
+}
+
+FILE *gp_channel_fopen(gp_channel ch, const char *mode)
+{
+    cookie_io_functions_t io = { .read = stream_read, .write = stream_write };
+
+    if (!mode || (mode[0] != 'r' && mode[0] != 'w')) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return fopencookie((void *)(uintptr_t)ch.id, mode, io);
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The libc-free half of the guest library: hypercalls and channel I/O. It
+ * calls no C library function, so guest_daemon and bare-metal test programs
+ * link it with -nostdlib.
+ */
+#include <errno.h>
+
+#include "arch.h"
+#include "guestplug/channel.h"
+
+/* Pages are touched at this stride; any larger page size is a multiple. */
+#define TOUCH_STRIDE 4096u
+/* Sent per message by gp_channel_write_all: below the host's default cap. */
+#define WRITE_ALL_CHUNK (4u << 20)
+
+/* The host reports failures as small negative numbers at register width. */
+static long result_errno(unsigned long value)
+{
+    switch ((long)value) {
+    case -GP_ERR_NOT_FOUND: return -ENOENT;
+    case -GP_ERR_BAD_ADDRESS: return -EFAULT;
+    case -GP_ERR_TOO_LARGE: return -EMSGSIZE;
+    case -GP_ERR_FULL: return -ENOBUFS;
+    case -GP_ERR_UNKNOWN_OP: return -ENOSYS;
+    default: return (long)value;
+    }
+}
+
+/* The host reads and writes through page tables without faulting pages in,
+ * so make every page of a buffer present first. */
+static void touch_for_reading(const void *buf, size_t len)
+{
+    const volatile unsigned char *bytes = buf;
+    for (size_t i = 0; i < len; i += TOUCH_STRIDE) {
+        (void)bytes[i];
+    }
+    if (len) {
+        (void)bytes[len - 1];
+    }
+}
+
+static void touch_for_writing(void *buf, size_t len)
+{
+    volatile unsigned char *bytes = buf;
+    for (size_t i = 0; i < len; i += TOUCH_STRIDE) {
+        bytes[i] = bytes[i];
+    }
+    if (len) {
+        bytes[len - 1] = bytes[len - 1];
+    }
+}
+
+bool gp_host_present(void)
+{
+    return gp_arch_hypercall(GP_OP_START, 0, 0, 0) == ~(unsigned long)GP_MAGIC;
+}
+
+int gp_channel_lookup(const char *name, size_t length, gp_channel *out)
+{
+    touch_for_reading(name, length);
+    unsigned long id = gp_arch_hypercall(GP_OP_GET_CHANNEL_BY_NAME, 0, (unsigned long)name,
+                                         length);
+    if (id == GP_MAGIC || (long)id < 0) {
+        return -1;
+    }
+    out->id = (uint32_t)id;
+    return 0;
+}
+
+int gp_channel_new(gp_channel *out)
+{
+    unsigned long id = gp_arch_hypercall(GP_OP_GET_MANAGER, 0, 0, 0);
+    if (id == GP_MAGIC) {
+        return -ENODEV;
+    }
+    if ((long)id < 0) {
+        return (int)result_errno(id);
+    }
+    out->id = (uint32_t)id;
+    return 0;
+}
+
+ssize_t gp_channel_write(gp_channel ch, const void *buf, size_t len)
+{
+    touch_for_reading(buf, len);
+    unsigned long result = gp_arch_hypercall(GP_OP_WRITE, ch.id, (unsigned long)buf, len);
+    return result == GP_MAGIC ? -ENODEV : (ssize_t)result_errno(result);
+}
+
+int gp_channel_write_all(gp_channel ch, const void *buf, size_t len)
+{
+    const unsigned char *bytes = buf;
+    do {
+        size_t chunk = len < WRITE_ALL_CHUNK ? len : WRITE_ALL_CHUNK;
+        ssize_t sent = gp_channel_write(ch, bytes, chunk);
+        if (sent < 0) {
+            return (int)sent;
+        }
+        bytes += chunk;
+        len -= chunk;
+    } while (len);
+    return 0;
+}
+
+ssize_t gp_channel_try_read(gp_channel ch, void *buf, size_t cap)
+{
+    touch_for_writing(buf, cap);
+    unsigned long result = gp_arch_hypercall(GP_OP_READ, ch.id, (unsigned long)buf, cap);
+    return result == GP_MAGIC ? -ENODEV : (ssize_t)result_errno(result);
+}
+
+void gp_error(const char *text)
+{
+    size_t length = 0;
+    while (text[length]) {
+        length++;
+    }
+    touch_for_reading(text, length);
+    gp_arch_hypercall(GP_OP_ERROR, 0, (unsigned long)text, length);
+}
