@@ -15,6 +15,7 @@
 #include "host_plugin.h"
 #include "log.h"
 #include "qemu/qemu-plugin-api.h"
+#include "registers.h"
 #include "trap.h"
 
 /* SPEC §4 defaults. */
@@ -36,6 +37,7 @@ static struct {
 static void on_vcpu_init(unsigned int vcpu_index, void *userdata)
 {
     (void)userdata;
+    gp_registers_load();
     gp_trap_vcpu_init();
     if (core.verbose) {
         g_autoptr(GArray) registers = qemu_plugin_get_registers();

@@ -5,6 +5,7 @@
 
 #include "guestplug/abi.h"
 #include "log.h"
+#include "registers.h"
 
 enum { REG_MAGIC, REG_OP, REG_CHANNEL, REG_ARG1, REG_ARG2, REG_COUNT };
 
@@ -14,12 +15,11 @@ static struct {
     const gp_arch *arch;
     gp_channel_table *table;
     gp_hypercall_limits limits;
-    struct qemu_plugin_register *registers[REG_COUNT];
+    gp_register registers[REG_COUNT];
     bool registers_ok;
 } trap;
 
-/* Scratch buffers of the calling vCPU thread: the QEMU API appends to them. */
-static __thread GByteArray *register_buffer;
+/* Scratch buffer of the calling vCPU thread: the QEMU API appends to it. */
 static __thread GByteArray *memory_buffer;
 
 static GByteArray *thread_buffer(GByteArray **buffer)
@@ -33,31 +33,7 @@ static GByteArray *thread_buffer(GByteArray **buffer)
 
 static uint64_t read_register(int which)
 {
-    GByteArray *buffer = thread_buffer(&register_buffer);
-    uint64_t value = 0;
-
-    if (!qemu_plugin_read_register(trap.registers[which], buffer)) {
-        return 0;
-    }
-    unsigned width = MIN(buffer->len, trap.arch->register_bytes);
-    for (unsigned i = 0; i < width; i++) {
-        unsigned byte = trap.arch->big_endian ? buffer->len - 1 - i : i;
-        value |= (uint64_t)buffer->data[byte] << (8 * i);
-    }
-    return value;
-}
-
-static void write_register(int which, uint64_t value)
-{
-    GByteArray *buffer = thread_buffer(&register_buffer);
-    uint8_t bytes[8];
-    unsigned width = trap.arch->register_bytes;
-
-    for (unsigned i = 0; i < width; i++) {
-        bytes[trap.arch->big_endian ? width - 1 - i : i] = (uint8_t)(value >> (8 * i));
-    }
-    g_byte_array_append(buffer, bytes, width);
-    qemu_plugin_write_register(trap.registers[which], buffer);
+    return gp_register_read(&trap.registers[which]);
 }
 
 static bool memory_read(void *context, uint64_t addr, void *buf, size_t len)
@@ -118,7 +94,7 @@ static void on_trap(unsigned int vcpu_index, void *userdata)
     };
     uint64_t result = gp_hypercall_dispatch(trap.table, &trap.limits, &call, &guest_memory,
                                             trap.arch->register_bytes);
-    write_register(REG_MAGIC, result);
+    gp_register_write(&trap.registers[REG_MAGIC], result);
     if (resume_pc) {
         qemu_plugin_set_pc(resume_pc); /* does not return */
     }
@@ -147,34 +123,25 @@ void gp_trap_tb_translate(struct qemu_plugin_tb *tb)
     }
 }
 
-/* Register handles are the same for every vCPU; look them up once. */
+/* Looks up the hypercall registers once QEMU's register list is loaded. */
 void gp_trap_vcpu_init(void)
 {
-    static GMutex lock;
-    static bool done;
-
-    g_mutex_lock(&lock);
-    if (!done) {
-        done = true;
-        g_autoptr(GArray) all = qemu_plugin_get_registers();
-        int found = 0;
-        for (guint i = 0; all && i < all->len; i++) {
-            qemu_plugin_reg_descriptor *reg = &g_array_index(all, qemu_plugin_reg_descriptor, i);
-            for (int which = 0; which < REG_COUNT; which++) {
-                if (!trap.registers[which] &&
-                    strcmp(reg->name, trap.arch->hypercall_registers[which]) == 0) {
-                    trap.registers[which] = reg->handle;
-                    found++;
-                }
-            }
-        }
-        trap.registers_ok = found == REG_COUNT;
-        if (!trap.registers_ok) {
-            gp_log("QEMU exposes only %d of the 5 hypercall registers of %s; hypercalls are "
-                   "disabled (is this QEMU 11.1?)", found, trap.arch->target);
-        }
+    static gsize done;
+    if (!g_once_init_enter(&done)) {
+        return;
     }
-    g_mutex_unlock(&lock);
+    int found = 0;
+    for (int which = 0; which < REG_COUNT; which++) {
+        found += gp_register_find(trap.arch->hypercall_registers[which],
+                                  trap.arch->register_bytes, trap.arch->big_endian,
+                                  &trap.registers[which]);
+    }
+    trap.registers_ok = found == REG_COUNT;
+    if (!trap.registers_ok) {
+        gp_log("QEMU exposes only %d of the 5 hypercall registers of %s; hypercalls are "
+               "disabled (is this QEMU 11.1?)", found, trap.arch->target);
+    }
+    g_once_init_leave(&done, 1);
 }
 
 void gp_trap_init(const gp_arch *arch, gp_channel_table *table,

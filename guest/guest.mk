@@ -62,3 +62,17 @@ GUEST_TEST_BINS := $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_TEST_PR
 
 ALL_TARGETS += $(foreach a,$(GUEST_BUILD_ARCHES),$(BUILD)/guest/$(a)/libguestplug-guest.a) \
 	$(GUEST_PLUGIN_BINS) $(GUEST_TEST_BINS)
+
+# guest_daemon: no C library at all; embedded into libguestplug.so.
+GUEST_DAEMON_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) -Os -Iinclude -Iguest/lib \
+	$(GUEST_NOLIBC_CFLAGS) -nostdlib -static -fno-asynchronous-unwind-tables \
+	-fno-pie -no-pie -Wl,--gc-sections -ffunction-sections -fdata-sections -s
+define guest_daemon_rule
+$(BUILD)/guest/$(1)/guest_daemon: $(wildcard guest/daemon/*.c guest/daemon/*.h) \
+		$(GUEST_LIB_NOLIBC) $(GUEST_LIB_HEADERS)
+	@mkdir -p $$(@D)
+	$$(GUEST_CC_$(1)) $$(GUEST_DAEMON_CFLAGS) -o $$@ guest/daemon/daemon.c $(GUEST_LIB_NOLIBC)
+endef
+$(foreach a,$(GUEST_BUILD_ARCHES),$(eval $(call guest_daemon_rule,$(a))))
+GUEST_DAEMONS := $(foreach a,$(GUEST_BUILD_ARCHES),$(BUILD)/guest/$(a)/guest_daemon)
+ALL_TARGETS += $(GUEST_DAEMONS)

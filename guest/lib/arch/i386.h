@@ -14,3 +14,34 @@ static inline unsigned long gp_arch_hypercall(unsigned long op, unsigned long ch
                      : "memory", "cc");
     return result;
 }
+
+/* Raw Linux system calls through int 0x80: number in eax, arguments ebx ecx
+ * edx esi edi ebp, result (or -errno) in eax. The sixth argument travels on
+ * the stack into ebp, which is saved around the call (frame pointer). Only
+ * for code built without PIC, where ebx is free. */
+static inline long gp_arch_syscall6(long number, long a1, long a2, long a3, long a4, long a5,
+                                    long a6)
+{
+    long result = number;
+    __asm__ volatile("push %[a6]\n\t"
+                     "push %%ebp\n\t"
+                     "mov 4(%%esp), %%ebp\n\t"
+                     "int $0x80\n\t"
+                     "pop %%ebp\n\t"
+                     "add $4, %%esp"
+                     : "+a"(result)
+                     : "b"(a1), "c"(a2), "d"(a3), "S"(a4), "D"(a5), [a6] "g"(a6)
+                     : "memory");
+    return result;
+}
+
+/* Process entry without a C library: hand the initial stack to C. */
+#define GP_ARCH_DEFINE_START(c_entry)                          \
+    __asm__(".text\n.globl _start\n_start:\n"                  \
+            "xor %ebp, %ebp\n"                                 \
+            "mov %esp, %eax\n"                                 \
+            "and $-16, %esp\n"                                 \
+            "sub $12, %esp\n"                                  \
+            "push %eax\n"                                      \
+            "call " #c_entry "\n"                              \
+            "hlt\n")

@@ -11,3 +11,28 @@ static inline unsigned long gp_arch_hypercall(unsigned long op, unsigned long ch
                      : "memory", "cc");
     return result;
 }
+
+/* Raw Linux system calls: number in rax, arguments rdi rsi rdx r10 r8 r9,
+ * result (or -errno) in rax; the kernel clobbers rcx and r11. */
+static inline long gp_arch_syscall6(long number, long a1, long a2, long a3, long a4, long a5,
+                                    long a6)
+{
+    register long r10 __asm__("r10") = a4;
+    register long r8 __asm__("r8") = a5;
+    register long r9 __asm__("r9") = a6;
+    long result = number;
+    __asm__ volatile("syscall"
+                     : "+a"(result)
+                     : "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return result;
+}
+
+/* Process entry without a C library: hand the initial stack to C. */
+#define GP_ARCH_DEFINE_START(c_entry)                          \
+    __asm__(".text\n.globl _start\n_start:\n"                  \
+            "xor %rbp, %rbp\n"                                 \
+            "mov %rsp, %rdi\n"                                 \
+            "and $-16, %rsp\n"                                 \
+            "call " #c_entry "\n"                              \
+            "hlt\n")

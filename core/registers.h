@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Guest registers by GDB name. QEMU hands out the register list per vCPU,
+ * but the handles encode the GDB register number, so they are the same for
+ * every vCPU: the list is read once, at the first vCPU's init.
+ */
+#ifndef GP_CORE_REGISTERS_H
+#define GP_CORE_REGISTERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "qemu/qemu-plugin-api.h"
+
+typedef struct gp_register {
+    struct qemu_plugin_register *handle;
+    unsigned bytes;       /* how many bytes of the value to use */
+    bool big_endian;
+} gp_register;
+
+/* Reads QEMU's register list; call on a vCPU thread (vcpu_init). */
+void gp_registers_load(void);
+
+/* The register named NAME, using BYTES bytes of it; false if QEMU has none. */
+bool gp_register_find(const char *name, unsigned bytes, bool big_endian, gp_register *out);
+
+/* Only from callbacks registered with R_REGS (read) or RW_REGS (write). */
+uint64_t gp_register_read(const gp_register *reg);
+void gp_register_write(const gp_register *reg, uint64_t value);
+
+#endif

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * guest_daemon: the loader that guestplug injects into a guest. Static,
+ * tiny and free of the guest's C library, so it runs on any Linux guest.
+ *
+ * It detaches from the process it was injected into, announces itself on
+ * channel 0, then serves the control protocol of include/guestplug/daemon.h:
+ * each LOAD streams a guest plugin's ELF into a memfd (or, on kernels
+ * without memfd, a file in a writable tmpfs), runs it with its channel name,
+ * and reports STARTED / FAILED and later EXITED with the wait status.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <sys/wait.h>
+
+#include "guestplug/channel.h"
+#include "guestplug/daemon.h"
+#include "sys.h"
+
+#define MAX_PLUGINS 64
+#define POLL_FIRST_NS 100000L    /* 0.1 ms */
+#define POLL_LIMIT_NS 10000000L  /* 10 ms, PANDA's period */
+
+static const gp_channel control = { GP_DAEMON_CHANNEL };
+static uint8_t frame[GP_DAEMON_MAX_FRAME];
+
+/* The plugin being received (at most one at a time) and the running ones. */
+static struct {
+    uint32_t request;
+    char name[GP_DAEMON_MAX_NAME + 1];
+    uint64_t size, received;
+    int fd;                     /* -1 when nothing is being received */
+    char path[64];              /* what execve runs */
+    char unlink_path[64];       /* a tmpfs file to remove after exec, or "" */
+} loading = { .fd = -1 };
+
+static struct {
+    int pid;
+    char name[GP_DAEMON_MAX_NAME + 1];
+} running[MAX_PLUGINS];
+
+static size_t length_of(const char *s)
+{
+    size_t n = 0;
+    while (s[n]) {
+        n++;
+    }
+    return n;
+}
+
+static void copy_text(char *to, const char *from, size_t length)
+{
+    for (size_t i = 0; i < length; i++) {
+        to[i] = from[i];
+    }
+    to[length] = '\0';
+}
+
+static void put_u32(uint8_t *at, uint32_t value)
+{
+    at[0] = (uint8_t)value, at[1] = (uint8_t)(value >> 8);
+    at[2] = (uint8_t)(value >> 16), at[3] = (uint8_t)(value >> 24);
+}
+
+static uint32_t get_u32(const uint8_t *at)
+{
+    return (uint32_t)at[0] | (uint32_t)at[1] << 8 | (uint32_t)at[2] << 16 |
+           (uint32_t)at[3] << 24;
+}
+
+/* Sends a frame whose payload is a 32-bit value followed by NAME. */
+static void send_frame(uint32_t type, uint32_t request, uint32_t value, const char *name)
+{
+    static uint8_t out[GP_DAEMON_HEADER_SIZE + 4 + GP_DAEMON_MAX_NAME];
+    size_t name_length = name ? length_of(name) : 0;
+    put_u32(out, type);
+    put_u32(out + 4, (uint32_t)(4 + name_length));
+    put_u32(out + 8, request);
+    put_u32(out + 12, value);
+    copy_text((char *)out + 16, name ? name : "", name_length);
+    gp_channel_write(control, out, GP_DAEMON_HEADER_SIZE + 4 + name_length);
+}
+
+/* Writes the decimal digits of VALUE at OUT, NUL-terminated; returns the end. */
+static char *append_decimal(char *out, unsigned long value)
+{
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    while (n) {
+        *out++ = digits[--n];
+    }
+    *out = '\0';
+    return out;
+}
+
+static char *append_text(char *out, const char *text)
+{
+    size_t length = length_of(text);
+    copy_text(out, text, length);
+    return out + length;
+}
+
+/* A file to hold the ELF: a memfd, or on kernels before 3.17 a file in a
+ * writable tmpfs. */
+static long open_elf_file(uint32_t request)
+{
+    long fd = sys_memfd_create("guestplug", 0);
+    loading.unlink_path[0] = '\0';
+    if (fd >= 0) {
+        append_decimal(append_text(loading.path, "/proc/self/fd/"), (unsigned long)fd);
+        return fd;
+    }
+    const char *dirs[] = { "/dev/shm/.guestplug-", "/tmp/.guestplug-", "/run/.guestplug-" };
+    for (unsigned i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        append_decimal(append_text(loading.path, dirs[i]), request);
+        fd = sys_openat(loading.path, O_RDWR | O_CREAT | O_TRUNC, 0700);
+        if (fd >= 0) {
+            append_text(loading.unlink_path, loading.path);
+            return fd;
+        }
+    }
+    return fd;
+}
+
+static void fail_load(int error)
+{
+    send_frame(GP_DAEMON_FAILED, loading.request, (uint32_t)error, loading.name);
+    if (loading.fd >= 0) {
+        sys_close(loading.fd);
+    }
+    if (loading.unlink_path[0]) {
+        sys_unlinkat(loading.unlink_path);
+    }
+    loading.fd = -1;
+}
+
+static void remember(int pid, const char *name)
+{
+    for (int i = 0; i < MAX_PLUGINS; i++) {
+        if (running[i].pid == 0) {
+            running[i].pid = pid;
+            copy_text(running[i].name, name, length_of(name));
+            return;
+        }
+    }
+}
+
+/* The ELF is complete: run it in a child of its own session. */
+static void start_plugin(void)
+{
+    char env_channel[sizeof "GUESTPLUG_CHANNEL=" + GP_DAEMON_MAX_NAME];
+    copy_text(env_channel, "GUESTPLUG_CHANNEL=", 18);
+    copy_text(env_channel + 18, loading.name, length_of(loading.name));
+    char *argv[] = { loading.name, 0 };
+    char *envp[] = { env_channel, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                     "HOME=/", 0 };
+
+    /* The parent resumes only once the child has exec'd or died, so the
+     * ELF file can be closed and removed right after. */
+    long pid = sys_vfork_copy();
+    if (pid == 0) {
+        sys_setsid();
+        long result = sys_execve(loading.path, argv, envp);
+        sys_exit(result == -ENOEXEC ? 126 : 127);
+    }
+    int status = 0;
+    if (pid > 0 && sys_wait4((int)pid, &status, WNOHANG) == pid &&
+        WIFEXITED(status) && WEXITSTATUS(status) >= 126) {
+        pid = -(WEXITSTATUS(status) == 126 ? ENOEXEC : EACCES); /* exec failed */
+    }
+    if (pid < 0) {
+        fail_load((int)-pid);
+        return;
+    }
+    remember((int)pid, loading.name);
+    send_frame(GP_DAEMON_STARTED, loading.request, (uint32_t)pid, loading.name);
+    sys_close(loading.fd);
+    if (loading.unlink_path[0]) {
+        sys_unlinkat(loading.unlink_path);
+    }
+    loading.fd = -1;
+}
+
+static void handle_load(uint32_t request, const uint8_t *payload, uint32_t length)
+{
+    if (loading.fd >= 0) {
+        fail_load(EBUSY); /* the previous LOAD never completed */
+    }
+    loading.request = request;
+    uint32_t name_length = length >= 12 ? get_u32(payload + 8) : 0;
+    if (length < 12 || name_length == 0 || name_length > GP_DAEMON_MAX_NAME ||
+        name_length > length - 12) {
+        loading.name[0] = '\0';
+        send_frame(GP_DAEMON_FAILED, request, EINVAL, "");
+        return;
+    }
+    copy_text(loading.name, (const char *)payload + 12, name_length);
+    loading.size = (uint64_t)get_u32(payload) | (uint64_t)get_u32(payload + 4) << 32;
+    loading.received = 0;
+    long fd = open_elf_file(request);
+    if (fd < 0) {
+        loading.fd = -1;
+        fail_load((int)-fd);
+        return;
+    }
+    loading.fd = (int)fd;
+    if (loading.size == 0) {
+        fail_load(ENOEXEC);
+    }
+}
+
+static void handle_data(uint32_t request, const uint8_t *payload, uint32_t length)
+{
+    if (loading.fd < 0 || request != loading.request) {
+        return; /* a chunk of a load that already failed */
+    }
+    if (loading.received + length > loading.size) {
+        fail_load(EFBIG);
+        return;
+    }
+    for (uint32_t done = 0; done < length;) {
+        long written = sys_write(loading.fd, payload + done, length - done);
+        if (written <= 0) {
+            fail_load(written < 0 ? (int)-written : EIO);
+            return;
+        }
+        done += (uint32_t)written;
+    }
+    loading.received += length;
+    if (loading.received == loading.size) {
+        start_plugin();
+    }
+}
+
+static void reap_children(void)
+{
+    int status = 0;
+    long pid;
+    while ((pid = sys_wait4(-1, &status, WNOHANG)) > 0) {
+        for (int i = 0; i < MAX_PLUGINS; i++) {
+            if (running[i].pid == pid) {
+                send_frame(GP_DAEMON_EXITED, 0, (uint32_t)status, running[i].name);
+                running[i].pid = 0;
+            }
+        }
+    }
+}
+
+/* Leave the hijacked process behind for good: a grandchild in a new
+ * session, stdio on /dev/null so the injected process's terminal is
+ * untouched. */
+static void detach(void)
+{
+    long pid = sys_fork();
+    if (pid != 0) {
+        sys_exit(pid < 0 ? 1 : 0);
+    }
+    sys_setsid();
+    long null_fd = sys_openat("/dev/null", O_RDWR, 0);
+    if (null_fd >= 0) {
+        for (int fd = 0; fd < 3; fd++) {
+            if (fd != null_fd) {
+                sys_dup3((int)null_fd, fd);
+            }
+        }
+        if (null_fd > 2) {
+            sys_close((int)null_fd);
+        }
+    }
+}
+
+__attribute__((used)) void gp_daemon_main(long *stack)
+{
+    (void)stack;
+    detach();
+    long delay = POLL_FIRST_NS;
+    while (!gp_host_present()) {
+        sys_nanosleep_ns(POLL_LIMIT_NS);
+    }
+    send_frame(GP_DAEMON_HELLO, 0, (uint32_t)sys_getpid(), "");
+    for (;;) {
+        ssize_t got = gp_channel_try_read(control, frame, sizeof frame);
+        if (got >= (ssize_t)GP_DAEMON_HEADER_SIZE) {
+            uint32_t type = get_u32(frame), length = get_u32(frame + 4);
+            uint32_t request = get_u32(frame + 8);
+            if (length <= (uint32_t)got - GP_DAEMON_HEADER_SIZE) {
+                if (type == GP_DAEMON_LOAD) {
+                    handle_load(request, frame + GP_DAEMON_HEADER_SIZE, length);
+                } else if (type == GP_DAEMON_DATA) {
+                    handle_data(request, frame + GP_DAEMON_HEADER_SIZE, length);
+                }
+            }
+            delay = POLL_FIRST_NS;
+            continue;
+        }
+        reap_children();
+        sys_nanosleep_ns(delay);
+        delay = delay * 2 > POLL_LIMIT_NS ? POLL_LIMIT_NS : delay * 2;
+    }
+}
+
+GP_ARCH_DEFINE_START(gp_daemon_main);
