@@ -30,28 +30,6 @@ static gp_channel_id add_channel(const char *name, gp_channel_recv_fn cb, void *
     return result < 0 ? GP_CHANNEL_INVALID : id;
 }
 
-GP_EXPORT gp_channel_id gp_load_guest_plugin(const char *name, gp_channel_recv_fn cb,
-                                             void *opaque)
-{
-    if (!channels || !name || !*name) {
-        gp_log("gp_load_guest_plugin: %s", channels ? "a guest plugin needs a name"
-                                                    : "called before the core started");
-        return GP_CHANNEL_INVALID;
-    }
-    return add_channel(name, cb, opaque);
-}
-
-GP_EXPORT gp_channel_id gp_load_guest_plugin_path(const char *name, const char *path,
-                                                  gp_channel_recv_fn cb, void *opaque)
-{
-    if (!path || !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-        gp_log("guest plugin \"%s\": no file at %s", name ? name : "(null)",
-               path ? path : "(null)");
-        return GP_CHANNEL_INVALID;
-    }
-    return gp_load_guest_plugin(name, cb, opaque);
-}
-
 GP_EXPORT gp_channel_id gp_channel_alloc(gp_channel_recv_fn cb, void *opaque)
 {
     return channels ? add_channel(NULL, cb, opaque) : GP_CHANNEL_INVALID;

@@ -5,11 +5,16 @@
  * in its own file; this file only connects them to QEMU.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch/arch.h"
 #include "channel_table.h"
 #include "core_args.h"
+#include "daemon_blob.h"
+#include "guest_plugins.h"
+#include "inject.h"
+#include "runner_link.h"
 #include "export.h"
 #include "host_api.h"
 #include "host_plugin.h"
@@ -39,6 +44,7 @@ static void on_vcpu_init(unsigned int vcpu_index, void *userdata)
     (void)userdata;
     gp_registers_load();
     gp_trap_vcpu_init();
+    gp_inject_vcpu_init(vcpu_index);
     if (core.verbose) {
         g_autoptr(GArray) registers = qemu_plugin_get_registers();
         gp_log("vcpu %u of %s up, %u registers visible", vcpu_index, core.target,
@@ -50,12 +56,61 @@ static void on_tb_translate(struct qemu_plugin_tb *tb, void *userdata)
 {
     (void)userdata;
     gp_trap_tb_translate(tb);
+    gp_inject_tb_translate(tb);
+}
+
+/*
+ * QEMU flushes all translated code on loadvm and has no snapshot callback,
+ * so a flush is taken as a revert: the guest forgot the daemon, its plugins
+ * and what they had not read yet.
+ */
+static void on_flush(void *userdata)
+{
+    (void)userdata;
+    if (core.verbose) {
+        gp_log("code flush (snapshot revert?): resetting guest plugin state");
+    }
+    gp_inject_reset();
+    gp_guest_plugins_reset();
+}
+
+static void on_injected(bool ok, const char *reason)
+{
+    gp_guest_plugins_injected(ok, reason);
+}
+
+/* inject_uid, inject_comm, inject_timeout. */
+static bool parse_inject_options(gp_inject_options *options, GError **error)
+{
+    const char *uid = gp_core_args_get(core.args, "inject_uid");
+    const char *comm = gp_core_args_get(core.args, "inject_comm");
+    uint64_t timeout;
+
+    if (uid && strcmp(uid, "0") != 0 && strcmp(uid, "any") != 0) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "inject_uid=%s: use 0 (only root processes, the default) or any", uid);
+        return false;
+    }
+    if (comm && strlen(comm) >= sizeof options->comm) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "inject_comm=%s: process names are at most 15 characters (the kernel's "
+                    "comm)", comm);
+        return false;
+    }
+    if (!gp_core_args_size(core.args, "inject_timeout", 30, 24 * 3600, &timeout, error)) {
+        return false;
+    }
+    options->require_root = !uid || strcmp(uid, "0") == 0;
+    g_strlcpy(options->comm, comm ? comm : "", sizeof options->comm);
+    options->timeout_s = (unsigned)timeout;
+    return true;
 }
 
 static void on_qemu_exit(void *userdata)
 {
     (void)userdata;
     gp_host_plugins_unload_all();
+    gp_inject_shutdown();
     if (core.verbose) {
         gp_log("core unloaded");
     }
@@ -116,6 +171,21 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     gp_host_api_init(core.channels);
     gp_hypercall_limits limits = { .max_message = max_message };
     gp_trap_init(arch, core.channels, &limits);
+
+    gp_inject_options inject_options;
+    if (!parse_inject_options(&inject_options, &error)) {
+        fprintf(stderr, "Fatal error: libguestplug.so: %s\n", error->message);
+        return -1;
+    }
+    const uint8_t *daemon = NULL;
+    size_t daemon_size = 0;
+    bool can_inject = arch->syscall && gp_daemon_blob(core.target, &daemon, &daemon_size);
+    if (can_inject) {
+        gp_inject_init(arch, &inject_options, daemon, daemon_size, on_injected);
+    }
+    gp_guest_plugins_init(core.channels, core.target, can_inject);
+    const char *runner_fd = gp_core_args_get(core.args, "runner_fd");
+    gp_runner_link_init(runner_fd ? atoi(runner_fd) : -1);
     if (core.verbose) {
         gp_log("core loaded into QEMU (target %s, plugin API %d..%d, %d vCPUs)",
                core.target, info->version.min, info->version.cur,
@@ -123,6 +193,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     }
     qemu_plugin_register_vcpu_init_cb(id, on_vcpu_init, NULL);
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_translate, NULL);
+    qemu_plugin_register_flush_cb(id, on_flush, NULL);
     qemu_plugin_register_atexit_cb(id, on_qemu_exit, NULL);
     return gp_host_plugins_load_all(core.args) ? 0 : -1;
 }

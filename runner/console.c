@@ -18,6 +18,7 @@
 struct gp_console {
     int fd;
     gp_qemu_process *process;
+    int end_fd;
     int escape_state;
     GString *text; /* since the last discard */
     GString *tail; /* last TAIL_BYTES ever received, for error messages */
@@ -71,6 +72,7 @@ gp_console *gp_console_connect(const char *path, gp_qemu_process *process, int t
     }
     gp_console *console = g_new0(gp_console, 1);
     console->fd = fd;
+    console->end_fd = -1;
     console->process = process;
     console->text = g_string_new(NULL);
     console->tail = g_string_new(NULL);
@@ -177,8 +179,16 @@ bool gp_console_wait(gp_console *console, gp_console_done_fn done, void *opaque,
                         timeout_ms / 1000, *lines ? lines : " (none)");
             return false;
         }
-        struct pollfd pfd = { .fd = console->fd, .events = POLLIN };
-        int ready = poll(&pfd, 1, (int)MIN(left_ms, POLL_SLICE_MS));
+        struct pollfd pfds[2] = { { .fd = console->fd, .events = POLLIN },
+                                  { .fd = console->end_fd, .events = POLLIN } };
+        struct pollfd *pfd = &pfds[0];
+        int ready = poll(pfds, console->end_fd >= 0 ? 2 : 1, (int)MIN(left_ms, POLL_SLICE_MS));
+        if (ready > 0 && console->end_fd >= 0 && (pfds[1].revents & POLLIN)) {
+            g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_ENDED,
+                        "a host plugin ended the analysis while waiting for %s", what);
+            return false;
+        }
+        ready = pfd->revents & (POLLIN | POLLHUP | POLLERR) ? 1 : ready > 0 ? 0 : ready;
         if (ready < 0 && errno != EINTR) {
             g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO, "poll: %s", g_strerror(errno));
             return false;
@@ -203,6 +213,11 @@ bool gp_console_wait(gp_console *console, gp_console_done_fn done, void *opaque,
         }
     }
     return true;
+}
+
+void gp_console_set_end_fd(gp_console *console, int fd)
+{
+    console->end_fd = fd;
 }
 
 void gp_console_free(gp_console *console)

@@ -31,6 +31,10 @@ typedef bool (*gp_console_done_fn)(const char *text, size_t length, void *opaque
 bool gp_console_wait(gp_console *console, gp_console_done_fn done, void *opaque,
                      const char *what, int timeout_ms, GError **error);
 
+/* While waiting, FD becoming readable ends the wait with GP_RUN_ERROR_ENDED
+ * (the core's "end the analysis" pipe); -1 for none. */
+void gp_console_set_end_fd(gp_console *console, int fd);
+
 void gp_console_free(gp_console *console);
 
 #endif

@@ -21,6 +21,7 @@ typedef enum {
     GP_RUN_ERROR_SNAPSHOT,     /* snapshot missing or savevm/loadvm failed */
     GP_RUN_ERROR_QMP,          /* QMP protocol or command error */
     GP_RUN_ERROR_IO,           /* socket, file or process I/O */
+    GP_RUN_ERROR_ENDED,        /* a host plugin ended the analysis (not a failure) */
 } gp_run_error_code;
 
 #endif

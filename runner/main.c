@@ -112,7 +112,7 @@ static int run_commands(gp_vm *vm, const run_options *o)
         char *output = NULL;
         int status = 0;
         if (gp_vm_run_serial_cmd(vm, *command, o->command_timeout, &output, &status) < 0) {
-            return -1;
+            return gp_vm_ended(vm) ? 0 : -1; /* a host plugin ended the analysis */
         }
         printf("%s\n", output);
         fflush(stdout);
@@ -215,6 +215,10 @@ static int verb_run(int argc, char **argv)
         failed = load_plugin_spec(vm, *plugin) < 0;
     }
     failed = failed || gp_vm_start(vm) < 0 || copy_files(vm, &o) < 0 || run_commands(vm, &o) < 0;
+    /* Plugins and no commands: the plugins drive the analysis to its end. */
+    if (!failed && o.plugins && !o.commands && !gp_vm_ended(vm)) {
+        failed = gp_vm_run_until_end(vm, o.command_timeout) < 0;
+    }
     if (failed) {
         fprintf(stderr, "guestplug: %s\n", gp_vm_last_error(vm));
     }

@@ -59,11 +59,16 @@ struct gp_vm {
     gp_console *console;
     gp_prompt *prompt;
     unsigned next_command_id;
+    int end_pipe[2];        /* the core writes "end" to [1]; we watch [0] */
+    bool ended;             /* a host plugin called gp_end_analysis */
     char *last_error;
 };
 
 static int fail(gp_vm *vm, GError *error)
 {
+    if (error && g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_ENDED)) {
+        vm->ended = true;
+    }
     g_free(vm->last_error);
     vm->last_error = g_strdup(error ? error->message : "unknown error");
     g_clear_error(&error);
@@ -98,6 +103,7 @@ static gp_vm *vm_new(const gp_arch_info *arch, const char *qemu_arch, bool gener
     vm->command_timeout_s = 60;
     vm->boot_timeout_s = 300;
     vm->next_command_id = (unsigned)g_random_int_range(1000, 100000);
+    vm->end_pipe[0] = vm->end_pipe[1] = -1;
     return vm;
 }
 
@@ -259,6 +265,9 @@ static char *plugin_option(gp_vm *vm, const char *core_path)
 {
     GString *option = g_string_new("file=");
     append_escaped(option, core_path);
+    if (vm->end_pipe[1] >= 0) {
+        g_string_append_printf(option, ",runner_fd=%d", vm->end_pipe[1]);
+    }
     for (guint i = 0; i < vm->plugins->len; i++) {
         host_plugin_request *request = &g_array_index(vm->plugins, host_plugin_request, i);
         g_string_append(option, ",load=");
@@ -408,6 +417,12 @@ static void stop_qemu(gp_vm *vm)
     g_clear_pointer(&vm->console, gp_console_free);
     g_clear_pointer(&vm->qmp, gp_qmp_free);
     g_clear_pointer(&vm->process, gp_qemu_process_free);
+    for (int i = 0; i < 2; i++) {
+        if (vm->end_pipe[i] >= 0) {
+            close(vm->end_pipe[i]);
+            vm->end_pipe[i] = -1;
+        }
+    }
 }
 
 /* Starts QEMU; WITH_CORE loads libguestplug.so and the requested plugins. */
@@ -424,6 +439,13 @@ static bool launch(gp_vm *vm, bool with_core, GError **error)
     if (!vm->process) {
         return false;
     }
+    /* QEMU inherits the write end (no close-on-exec) for gp_end_analysis. */
+    if (with_core && (pipe2(vm->end_pipe, O_CLOEXEC) < 0 ||
+                      fcntl(vm->end_pipe[1], F_SETFD, 0) < 0)) {
+        g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO, "pipe: %s", g_strerror(errno));
+        return false;
+    }
+    vm->ended = false;
     g_autofree char *qmp_path = gp_qemu_process_path(vm->process, "qmp.sock");
     g_autofree char *serial_path = gp_qemu_process_path(vm->process, "serial.sock");
     g_autofree char *disk_copy = NULL;
@@ -441,13 +463,19 @@ static bool launch(gp_vm *vm, bool with_core, GError **error)
         g_autofree char *line = g_strjoinv(" ", (char **)argv->pdata);
         fprintf(stderr, "guestplug: %s\n", line);
     }
-    if (!gp_qemu_process_spawn(vm->process, (char **)argv->pdata, error)) {
+    bool spawned = gp_qemu_process_spawn(vm->process, (char **)argv->pdata, error);
+    if (vm->end_pipe[1] >= 0) {
+        close(vm->end_pipe[1]); /* only QEMU writes it */
+        vm->end_pipe[1] = -1;
+    }
+    if (!spawned) {
         return false;
     }
     vm->console = gp_console_connect(serial_path, vm->process, START_TIMEOUT_MS, error);
     if (!vm->console) {
         return false;
     }
+    gp_console_set_end_fd(vm->console, vm->end_pipe[0]);
     vm->qmp = gp_qmp_connect(qmp_path, START_TIMEOUT_MS, error);
     if (!vm->qmp) {
         int status = 0;
@@ -745,6 +773,52 @@ GP_EXPORT int gp_vm_copy_to_guest(gp_vm *vm, const char *host_path, const char *
                           guest_path, status);
     }
     return 0;
+}
+
+static bool never(const char *text, size_t length, void *opaque)
+{
+    (void)text, (void)length, (void)opaque;
+    return false;
+}
+
+GP_EXPORT int gp_vm_run_until_end(gp_vm *vm, int timeout_seconds)
+{
+    GError *error = NULL;
+    gint64 deadline = g_get_monotonic_time() +
+                      (gint64)(timeout_seconds > 0 ? timeout_seconds : vm->command_timeout_s) *
+                          G_USEC_PER_SEC;
+
+    if (require_running(vm, "wait for the end") < 0) {
+        return -1;
+    }
+    while (!vm->ended) {
+        if (g_get_monotonic_time() >= deadline) {
+            return fail_usage(vm, "no host plugin ended the analysis within %d s (a host "
+                              "plugin calls gp_end_analysis() when it is done)",
+                              timeout_seconds > 0 ? timeout_seconds : vm->command_timeout_s);
+        }
+        /* A guest at its prompt makes no system calls, so nothing could be
+         * injected into it; a newline now and then wakes its shell. */
+        if (!gp_console_write(vm->console, "\n", &error) ||
+            (!gp_console_wait(vm->console, never, NULL, "the end of the analysis", 1000,
+                              &error) &&
+             !g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_TIMEOUT))) {
+            if (g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_ENDED)) {
+                vm->ended = true;
+                break;
+            }
+            return fail(vm, error);
+        }
+        g_clear_error(&error);
+    }
+    g_clear_error(&error);
+    clear_error(vm);
+    return 0;
+}
+
+GP_EXPORT bool gp_vm_ended(const gp_vm *vm)
+{
+    return vm->ended;
 }
 
 GP_EXPORT void gp_vm_end(gp_vm *vm)

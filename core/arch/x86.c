@@ -5,7 +5,11 @@
  * guest falls through with its flags intact. PANDA's trap is `cpuid` with
  * MAGIC in eax; cpuid would overwrite eax..edx, so the host skips it.
  */
+#include <asm/unistd_64.h>
+#include <fcntl.h>
+#include <linux/prctl.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "arch.h"
 #include "guestplug/abi.h"
@@ -29,11 +33,40 @@ static gp_trap_kind x86_match_trap(const uint8_t *bytes, size_t length, uint64_t
     return GP_TRAP_NONE;
 }
 
+static bool x86_64_match_syscall(const uint8_t *bytes, size_t length)
+{
+    return length == 2 && bytes[0] == 0x0f && bytes[1] == 0x05; /* syscall */
+}
+
+/* The host is x86_64 Linux too, so its headers hold the guest's numbers. */
+static const gp_syscall_abi x86_64_syscall = {
+    .match_syscall = x86_64_match_syscall,
+    .number_register = "rax",
+    .argument_registers = { "rdi", "rsi", "rdx", "r10", "r8", "r9" },
+    .result_register = "rax",
+    .stack_register = "rsp",
+    .address_space_register = "cr3",
+    .pointer_bytes = 8,
+    .numbers = {
+        .getuid = __NR_getuid, .mmap = __NR_mmap, .munmap = __NR_munmap,
+        .prctl = __NR_prctl, .memfd_create = __NR_memfd_create, .openat = __NR_openat,
+        .unlinkat = __NR_unlinkat, .write = __NR_write, .close = __NR_close,
+        .vfork = __NR_vfork, .setsid = __NR_setsid, .execve = __NR_execve,
+        .exit_group = __NR_exit_group,
+    },
+    .prot_read_write = PROT_READ | PROT_WRITE,
+    .map_private_anonymous = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+    .open_create = O_RDWR | O_CREAT | O_TRUNC,
+    .at_fdcwd = AT_FDCWD,
+    .pr_get_name = PR_GET_NAME,
+};
+
 const gp_arch gp_arch_x86_64 = {
     .target = "x86_64",
     .register_bytes = 8,
     .hypercall_registers = { "rax", "rbx", "rcx", "rdx", "rdi" },
     .match_trap = x86_match_trap,
+    .syscall = &x86_64_syscall,
 };
 
 const gp_arch gp_arch_i386 = {

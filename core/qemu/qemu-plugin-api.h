@@ -126,6 +126,9 @@ void qemu_plugin_scoreboard_free(struct qemu_plugin_scoreboard *score);
 void *qemu_plugin_scoreboard_find(struct qemu_plugin_scoreboard *score,
                                   unsigned int vcpu_index);
 
+int qemu_plugin_num_vcpus(void);
+void qemu_plugin_u64_set(qemu_plugin_u64 entry, unsigned int vcpu_index, uint64_t value);
+
 GArray *qemu_plugin_get_registers(void);
 bool qemu_plugin_read_register(struct qemu_plugin_register *handle, GByteArray *buf);
 bool qemu_plugin_write_register(struct qemu_plugin_register *handle, GByteArray *buf);

@@ -68,10 +68,17 @@ const char *gp_plugin_arg(gp_plugin *self, const char *key, const char *fallback
 const char *gp_plugin_name(const gp_plugin *self);
 
 /*
- * Declares guest plugin NAME and creates its main channel, named NAME: every
- * guest WRITE on it reaches CB(…, OPAQUE). Returns the channel, or
- * GP_CHANNEL_INVALID (with the reason in the host log) when NAME is empty or
- * already loaded. Any thread, including from inside a channel callback.
+ * Loads guest plugin NAME into the guest and creates its main channel, named
+ * NAME: every guest WRITE on it reaches CB(…, OPAQUE). The plugin's static
+ * ELF is looked up for the guest's architecture in the build tree
+ * (build/guest/ARCH/NAME), then in PREFIX/lib/guestplug/guest/ARCH/NAME. If
+ * no guest_daemon runs in the guest yet, one is injected first (core
+ * arguments inject_uid, inject_comm, inject_timeout); the plugin then starts
+ * and learns its channel name from $GUESTPLUG_CHANNEL. Returns at once with
+ * the channel; what happens next arrives as events
+ * (gp_guest_plugin_set_event_handler). GP_CHANNEL_INVALID, with the reason
+ * in the host log, when NAME cannot be found or is already loaded and still
+ * running. Any thread, including from inside a channel callback.
  */
 gp_channel_id gp_load_guest_plugin(const char *name, gp_channel_recv_fn cb, void *opaque);
 
@@ -79,6 +86,37 @@ gp_channel_id gp_load_guest_plugin(const char *name, gp_channel_recv_fn cb, void
  * exist) instead of looking it up by name. */
 gp_channel_id gp_load_guest_plugin_path(const char *name, const char *path,
                                         gp_channel_recv_fn cb, void *opaque);
+
+/*
+ * What happens to a guest plugin after gp_load_guest_plugin:
+ *   STARTED  it runs in the guest; VALUE is its pid
+ *   FAILED   it could not be started; VALUE is an errno from the guest (0 if
+ *            the host gave up, e.g. the injection timed out) and DETAIL says why
+ *   EXITED   it ended; VALUE is its wait status (WIFEXITED/WTERMSIG apply)
+ */
+typedef enum gp_guest_plugin_event {
+    GP_GUEST_PLUGIN_STARTED,
+    GP_GUEST_PLUGIN_FAILED,
+    GP_GUEST_PLUGIN_EXITED,
+} gp_guest_plugin_event;
+
+typedef void (*gp_guest_plugin_event_fn)(const char *name, gp_guest_plugin_event event,
+                                         int value, const char *detail, void *opaque);
+
+/*
+ * Calls FN(…, OPAQUE) for every event of guest plugin NAME from now on (one
+ * handler per plugin; NULL removes it). Events arrive on a vCPU thread or the
+ * injector's watchdog thread. 0, or -ENOENT if NAME was never loaded.
+ */
+int gp_guest_plugin_set_event_handler(const char *name, gp_guest_plugin_event_fn fn,
+                                      void *opaque);
+
+/*
+ * Asks the runner (guestplug run, the C API, the Python front) to end the
+ * analysis: it stops waiting for commands and shuts QEMU down cleanly.
+ * Without a runner it only logs. Any thread.
+ */
+void gp_end_analysis(void);
 
 /*
  * A new anonymous channel whose guest WRITEs reach CB. Tell the guest its id

@@ -103,6 +103,18 @@ int gp_vm_run_serial_cmd(gp_vm *vm, const char *command, int timeout_seconds,
  */
 int gp_vm_copy_to_guest(gp_vm *vm, const char *host_path, const char *guest_path);
 
+/*
+ * Waits until a host plugin calls gp_end_analysis(), at most TIMEOUT_SECONDS
+ * (0 = the command timeout). Meanwhile it types a newline every second:
+ * injection needs a process that makes system calls, and an idle shell
+ * makes none. 0 when ended, -1 on timeout or failure.
+ */
+int gp_vm_run_until_end(gp_vm *vm, int timeout_seconds);
+
+/* True once a host plugin asked to end the analysis; a command interrupted
+ * by that fails with this set, which is not an error of the guest. */
+bool gp_vm_ended(const gp_vm *vm);
+
 /* Stops QEMU cleanly (quit over QMP, then signals) and frees the VM. */
 void gp_vm_end(gp_vm *vm);
 

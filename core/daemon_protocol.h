@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Encoding host->guest frames and parsing guest->host frames of the
+ * guest_daemon protocol (include/guestplug/daemon.h). Frames from the guest
+ * are untrusted: the parser checks every length and never reads past LEN.
+ */
+#ifndef GP_CORE_DAEMON_PROTOCOL_H
+#define GP_CORE_DAEMON_PROTOCOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "guestplug/daemon.h"
+
+typedef struct gp_daemon_report {
+    uint32_t type;        /* HELLO, STARTED, FAILED or EXITED */
+    uint32_t request;
+    uint32_t value;       /* pid, errno or wait status */
+    char name[GP_DAEMON_MAX_NAME + 1];
+} gp_daemon_report;
+
+/* Parses one guest->host frame; false if it is malformed or of another type. */
+bool gp_daemon_parse_report(const uint8_t *data, size_t len, gp_daemon_report *out);
+
+/* Writes a header into OUT[0..GP_DAEMON_HEADER_SIZE). */
+void gp_daemon_put_header(uint8_t *out, uint32_t type, uint32_t length, uint32_t request);
+
+#endif

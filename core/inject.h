@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The injector: starts guest_daemon in a guest that was never prepared for
+ * it (SPEC §5). It hijacks one user-space thread at a system call
+ * instruction, makes it run a chain of system calls on our behalf (mmap a
+ * scratch area, memfd_create, write the daemon, vfork; the child setsid()s
+ * and execve()s it), then restores the thread, whose own system call runs
+ * as if nothing happened. No OS profile, no kernel data structures.
+ *
+ * Idle cost is nil: the callbacks on system call instructions and on block
+ * entry are conditional on per-vCPU flags that are 0 unless an injection is
+ * under way.
+ */
+#ifndef GP_CORE_INJECT_H
+#define GP_CORE_INJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "qemu/qemu-plugin-api.h"
+
+typedef struct gp_inject_options {
+    bool require_root;     /* inject_uid=0 (default) or any */
+    char comm[16];         /* inject_comm: only a process of this name; "" = any */
+    unsigned timeout_s;    /* inject_timeout */
+} gp_inject_options;
+
+/* Called once per request: OK, or not with a reason naming what failed. */
+typedef void (*gp_inject_done_fn)(bool ok, const char *reason);
+
+void gp_inject_init(const gp_arch *arch, const gp_inject_options *options,
+                    const uint8_t *daemon, size_t daemon_size, gp_inject_done_fn done);
+
+/* Starts trying to inject, unless already trying. Any thread. */
+void gp_inject_request(void);
+
+/* A snapshot revert: drop whatever was under way (the guest forgot it). */
+void gp_inject_reset(void);
+
+void gp_inject_vcpu_init(unsigned vcpu_index);
+void gp_inject_tb_translate(struct qemu_plugin_tb *tb);
+void gp_inject_shutdown(void);
+
+#endif
