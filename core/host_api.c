@@ -30,6 +30,14 @@ static gp_channel_id add_channel(const char *name, gp_channel_recv_fn cb, void *
     return result < 0 ? GP_CHANNEL_INVALID : id;
 }
 
+GP_EXPORT gp_channel_id gp_channel_create(const char *name, gp_channel_recv_fn cb, void *opaque)
+{
+    if (!channels || !name || !*name) {
+        return GP_CHANNEL_INVALID;
+    }
+    return add_channel(name, cb, opaque);
+}
+
 GP_EXPORT gp_channel_id gp_channel_alloc(gp_channel_recv_fn cb, void *opaque)
 {
     return channels ? add_channel(NULL, cb, opaque) : GP_CHANNEL_INVALID;

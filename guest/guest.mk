@@ -54,7 +54,7 @@ GUEST_PLUGIN_BINS := $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_PLUGI
 	$(BUILD)/guest/$(a)/$(notdir $(p))))
 
 # Guest programs the tests run: tests/guest/NAME -> build/guest/ARCH/tests/NAME.
-GUEST_TEST_PROGRAMS := channel_test
+GUEST_TEST_PROGRAMS := channel_test crash
 $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_TEST_PROGRAMS),\
 	$(eval $(call guest_program_rule,$(a),tests/guest/$(p),$(BUILD)/guest/$(a)/tests/$(p)))))
 GUEST_TEST_BINS := $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_TEST_PROGRAMS),\
@@ -95,3 +95,16 @@ $(DAEMON_BLOBS_S): $(GUEST_DAEMONS) guest/guest.mk
 $(DAEMON_BLOBS_O): $(DAEMON_BLOBS_S)
 	$(CC) -c $< -o $@
 $(CORE_SO): $(DAEMON_BLOBS_O)
+
+# Test programs without a C library (tests/guest_nolibc/NAME): a few KiB.
+GUEST_NOLIBC_TEST_PROGRAMS := trigger
+define guest_nolibc_program_rule
+$(BUILD)/guest/$(1)/tests/$(2): $(wildcard tests/guest_nolibc/$(2)/*.c) $(GUEST_LIB_NOLIBC) \
+		$(GUEST_LIB_HEADERS)
+	@mkdir -p $$(@D)
+	$$(GUEST_CC_$(1)) $$(GUEST_DAEMON_CFLAGS) -o $$@ $$(filter %.c,$$^)
+endef
+$(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_NOLIBC_TEST_PROGRAMS),\
+	$(eval $(call guest_nolibc_program_rule,$(a),$(p)))))
+ALL_TARGETS += $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_NOLIBC_TEST_PROGRAMS),\
+	$(BUILD)/guest/$(a)/tests/$(p)))

@@ -55,7 +55,7 @@ static bool parse_verb_options(GOptionContext *context, int *argc, char ***argv)
 typedef struct {
     char *generic, *arch, *kernel, *initrd, *disk, *append, *machine, *cpu, *memory;
     char *prompt, *snapshot;
-    char **plugins, **commands, **qemu_args, **copies;
+    char **plugins, **commands, **qemu_args, **copies, **core_args;
     gboolean cold_boot, no_core;
     int command_timeout, boot_timeout;
 } run_options;
@@ -143,6 +143,8 @@ static int verb_run(int argc, char **argv)
           "Start from snapshot NAME (generic images: root)", "NAME" },
         { "cold-boot", 0, 0, G_OPTION_ARG_NONE, &o.cold_boot,
           "Boot from scratch and wait for the prompt instead of reverting", NULL },
+        { "core", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.core_args,
+          "A setting of libguestplug.so, e.g. inject_timeout=10 (repeatable)", "KEY=VALUE" },
         { "no-core", 0, 0, G_OPTION_ARG_NONE, &o.no_core,
           "Run plain QEMU without libguestplug.so (a baseline for measurements)", NULL },
         { "timeout", 't', 0, G_OPTION_ARG_INT, &o.command_timeout,
@@ -211,6 +213,17 @@ static int verb_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     failed = failed || (o.no_core && gp_vm_set_core_enabled(vm, false) < 0);
+    for (char **arg = o.core_args; !failed && arg && *arg; arg++) {
+        g_autofree char *key = g_strdup(*arg);
+        char *value = strchr(key, '=');
+        if (!value) {
+            fprintf(stderr, "guestplug: --core takes KEY=VALUE, not '%s'\n", *arg);
+            gp_vm_end(vm);
+            return EXIT_USAGE;
+        }
+        *value++ = '\0';
+        failed = gp_vm_set_core_arg(vm, key, value) < 0;
+    }
     for (char **plugin = o.plugins; !failed && plugin && *plugin; plugin++) {
         failed = load_plugin_spec(vm, *plugin) < 0;
     }

@@ -46,6 +46,7 @@ struct gp_vm {
     /* own guest */
     char *kernel, *initrd, *disk, *append, *machine, *cpu, *memory;
     GPtrArray *extra_args;
+    GPtrArray *core_args;   /* "key=value" for libguestplug.so itself */
     char *prompt_regex;
     char *start_snapshot;
     GArray *plugins; /* host_plugin_request */
@@ -99,6 +100,7 @@ static gp_vm *vm_new(const gp_arch_info *arch, const char *qemu_arch, bool gener
     vm->generic = generic;
     vm->qemu_binary = g_strconcat("qemu-system-", qemu_arch, NULL);
     vm->extra_args = g_ptr_array_new_with_free_func(g_free);
+    vm->core_args = g_ptr_array_new_with_free_func(g_free);
     vm->plugins = g_array_new(FALSE, TRUE, sizeof(host_plugin_request));
     vm->command_timeout_s = 60;
     vm->boot_timeout_s = 300;
@@ -203,6 +205,22 @@ GP_EXPORT int gp_vm_add_qemu_arg(gp_vm *vm, const char *arg)
     return 0;
 }
 
+GP_EXPORT int gp_vm_set_core_arg(gp_vm *vm, const char *key, const char *value)
+{
+    if (vm->process) {
+        return fail_usage(vm, "core arguments are read when QEMU starts; set them before "
+                          "gp_vm_start");
+    }
+    if (!key || !*key || !value || strpbrk(key, "=,.") || strcmp(key, "load") == 0 ||
+        strcmp(key, "runner_fd") == 0) {
+        return fail_usage(vm, "'%s' is not a core argument name (e.g. inject_timeout; host "
+                          "plugins get theirs with gp_vm_load_plugin)", key ? key : "(null)");
+    }
+    g_ptr_array_add(vm->core_args, g_strdup_printf("%s=%s", key, value));
+    clear_error(vm);
+    return 0;
+}
+
 GP_EXPORT int gp_vm_set_prompt(gp_vm *vm, const char *regex)
 {
     g_autoptr(GError) error = NULL;
@@ -267,6 +285,10 @@ static char *plugin_option(gp_vm *vm, const char *core_path)
     append_escaped(option, core_path);
     if (vm->end_pipe[1] >= 0) {
         g_string_append_printf(option, ",runner_fd=%d", vm->end_pipe[1]);
+    }
+    for (guint i = 0; i < vm->core_args->len; i++) {
+        g_string_append_c(option, ',');
+        append_escaped(option, g_ptr_array_index(vm->core_args, i));
     }
     for (guint i = 0; i < vm->plugins->len; i++) {
         host_plugin_request *request = &g_array_index(vm->plugins, host_plugin_request, i);
@@ -834,6 +856,7 @@ GP_EXPORT void gp_vm_end(gp_vm *vm)
     }
     g_array_unref(vm->plugins);
     g_ptr_array_unref(vm->extra_args);
+    g_ptr_array_unref(vm->core_args);
     gp_prompt_free(vm->prompt);
     gp_image_free(vm->image);
     gp_qemu_free(vm->qemu);

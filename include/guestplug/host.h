@@ -119,6 +119,13 @@ int gp_guest_plugin_set_event_handler(const char *name, gp_guest_plugin_event_fn
 void gp_end_analysis(void);
 
 /*
+ * A named channel that is not a guest plugin's: guest programs find it with
+ * gp_channel_main(NAME). GP_CHANNEL_INVALID if NAME is taken or the table is
+ * full.
+ */
+gp_channel_id gp_channel_create(const char *name, gp_channel_recv_fn cb, void *opaque);
+
+/*
  * A new anonymous channel whose guest WRITEs reach CB. Tell the guest its id
  * over another channel. GP_CHANNEL_INVALID if the channel table is full.
  */

@@ -68,6 +68,12 @@ int gp_vm_set_start_snapshot(gp_vm *vm, const char *name);
  */
 int gp_vm_load_plugin(gp_vm *vm, const char *name, const char *args);
 
+/*
+ * A setting of libguestplug.so itself (docs/architecture.md), e.g.
+ * "inject_timeout" "10", "inject_comm" "sshd", "max_message" "32M".
+ */
+int gp_vm_set_core_arg(gp_vm *vm, const char *key, const char *value);
+
 /* Default seconds to wait for a command's reply (60) and a cold boot's
  * prompt (300). */
 int gp_vm_set_timeouts(gp_vm *vm, int command_seconds, int boot_seconds);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The channel API in one screen, host side. Creates the main channel of the
- * guest plugin "channel_example", prints every message the guest sends and
- * answers each with the same text in upper case.
+ * The channel API in one screen, host side. Creates the channel
+ * "channel_example", prints every message the guest sends and answers each
+ * with the same text in upper case. (Guest plugins that guestplug should
+ * inject are loaded with gp_load_guest_plugin instead; see
+ * plugins/guest_plugin_example.)
  *
  *   guestplug run -g x86_64 -p channel_example --copy \
  *       build/guest/x86_64/channel_example:/tmp/example -c /tmp/example
@@ -27,5 +29,5 @@ static void on_message(gp_channel_id ch, const uint8_t *data, size_t len, void *
 bool gp_plugin_init(gp_plugin *self)
 {
     (void)self;
-    return gp_load_guest_plugin("channel_example", on_message, NULL) != GP_CHANNEL_INVALID;
+    return gp_channel_create("channel_example", on_message, NULL) != GP_CHANNEL_INVALID;
 }

@@ -41,8 +41,8 @@ static void on_source(gp_channel_id ch, const uint8_t *data, size_t len, void *o
 bool gp_plugin_init(gp_plugin *self)
 {
     (void)self;
-    return gp_load_guest_plugin("sink", on_sink, NULL) != GP_CHANNEL_INVALID &&
-           gp_load_guest_plugin("source", on_source, NULL) != GP_CHANNEL_INVALID;
+    return gp_channel_create("sink", on_sink, NULL) != GP_CHANNEL_INVALID &&
+           gp_channel_create("source", on_source, NULL) != GP_CHANNEL_INVALID;
 }
 
 void gp_plugin_uninit(gp_plugin *self)

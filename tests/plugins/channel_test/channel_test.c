@@ -92,12 +92,12 @@ static void on_control(gp_channel_id ch, const uint8_t *data, size_t len, void *
 bool gp_plugin_init(gp_plugin *self)
 {
     (void)self;
-    bool ok = gp_load_guest_plugin("echo", on_echo, NULL) != GP_CHANNEL_INVALID &&
-              gp_load_guest_plugin("seq", on_seq, NULL) != GP_CHANNEL_INVALID &&
-              gp_load_guest_plugin("print", on_print, NULL) != GP_CHANNEL_INVALID &&
-              gp_load_guest_plugin("control", on_control, NULL) != GP_CHANNEL_INVALID;
-    /* A second plugin of the same name is an error, not a silent shadow. */
-    ok = ok && gp_load_guest_plugin("echo", on_echo, NULL) == GP_CHANNEL_INVALID;
+    bool ok = gp_channel_create("echo", on_echo, NULL) != GP_CHANNEL_INVALID &&
+              gp_channel_create("seq", on_seq, NULL) != GP_CHANNEL_INVALID &&
+              gp_channel_create("print", on_print, NULL) != GP_CHANNEL_INVALID &&
+              gp_channel_create("control", on_control, NULL) != GP_CHANNEL_INVALID;
+    /* A second channel of the same name is an error, not a silent shadow. */
+    ok = ok && gp_channel_create("echo", on_echo, NULL) == GP_CHANNEL_INVALID;
     printf("channel_test: ready (%s)\n", ok ? "channels created" : "FAILED to create channels");
     fflush(stdout);
     return ok;
