@@ -45,6 +45,7 @@ include tools/tools.mk
 include plugins/plugins.mk
 include guest/guest.mk
 include tests/tests.mk
+include tests/hermetic/hermetic.mk
 
 all: $(ALL_TARGETS)
 
