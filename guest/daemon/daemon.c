@@ -260,6 +260,8 @@ static void detach(void)
         sys_exit(pid < 0 ? 1 : 0);
     }
     sys_setsid();
+    /* exec through /proc/self/fd/N named us "N"; name us for ps and analysts. */
+    sys_set_name("guest_daemon");
     long null_fd = sys_openat("/dev/null", O_RDWR, 0);
     if (null_fd >= 0) {
         for (int fd = 0; fd < 3; fd++) {

@@ -55,6 +55,11 @@ static inline long sys_vfork_copy(void)
     return SYS6(__NR_clone, CLONE_VFORK | SIGCHLD, 0, 0, 0, 0, 0);
 }
 
+static inline long sys_set_name(const char *name)
+{
+    return SYS6(__NR_prctl, 15 /* PR_SET_NAME */, name, 0, 0, 0, 0);
+}
+
 static inline long sys_setsid(void) { return SYS6(__NR_setsid, 0, 0, 0, 0, 0, 0); }
 
 static inline long sys_getpid(void) { return SYS6(__NR_getpid, 0, 0, 0, 0, 0, 0); }

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <time.h>
 
@@ -12,6 +13,19 @@
 
 #define BACKOFF_FIRST_NS 50000L     /* 50 us */
 #define BACKOFF_LIMIT_NS 10000000L  /* 10 ms: PANDA's daemon poll period */
+
+/*
+ * guest_daemon starts plugins from a memfd, so the kernel names each process
+ * after the file descriptor ("3"); give it its plugin name instead, so ps
+ * and /proc show what runs.
+ */
+__attribute__((constructor)) static void name_process_after_plugin(void)
+{
+    const char *name = getenv("GUESTPLUG_CHANNEL");
+    if (name && *name) {
+        prctl(PR_SET_NAME, name, 0, 0, 0);
+    }
+}
 
 int gp_channel_main(const char *name, gp_channel *out)
 {

@@ -5,6 +5,10 @@
  *
  *   vm_api revert-twice
  *       a file created after the first revert is gone after the second
+ *   vm_api revert-reload TRIGGER
+ *       with inject_test loading c_example: it runs, the VM reverts to root,
+ *       TRIGGER (copied in) asks inject_test to load c_example again, and
+ *       it runs again in the reverted guest
  *   vm_api own-guest KERNEL INITRD DISK.qcow2 PROMPT
  *       a user's own guest boots cold, saves a snapshot in its qcow2, and a
  *       new VM started from that snapshot sees the saved state
@@ -100,14 +104,33 @@ static int own_guest_snapshot(char **argv)
     return failures ? 1 : 0;
 }
 
+static int revert_reload(const char *trigger)
+{
+    gp_vm *vm = gp_vm_new_generic("x86_64");
+    CHECK(gp_vm_load_plugin(vm, "inject_test", "plugins=c_example") == 0, "load_plugin");
+    CHECK(gp_vm_start(vm) == 0, "start: %s", gp_vm_last_error(vm));
+    CHECK(run(vm, "sleep 2", NULL) == 0, "first run");
+    CHECK(gp_vm_revert(vm, "root") == 0, "revert: %s", gp_vm_last_error(vm));
+    CHECK(gp_vm_copy_to_guest(vm, trigger, "/tmp/trigger") == 0, "copy: %s",
+          gp_vm_last_error(vm));
+    CHECK(run(vm, "/tmp/trigger inject_test 'load c_example'", NULL) == 0, "trigger");
+    CHECK(run(vm, "sleep 2", NULL) == 0, "second run");
+    gp_vm_end(vm);
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "revert-reload") == 0) {
+        return revert_reload(argv[2]);
+    }
     if (argc == 2 && strcmp(argv[1], "revert-twice") == 0) {
         return revert_twice();
     }
     if (argc == 6 && strcmp(argv[1], "own-guest") == 0) {
         return own_guest_snapshot(argv + 2);
     }
-    fprintf(stderr, "usage: vm_api revert-twice | own-guest KERNEL INITRD DISK PROMPT\n");
+    fprintf(stderr, "usage: vm_api revert-twice | revert-reload TRIGGER | "
+            "own-guest KERNEL INITRD DISK PROMPT\n");
     return 2;
 }

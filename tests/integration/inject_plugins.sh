@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Two guest plugins loaded back to back both run; one that segfaults is
+# reported as EXITED with signal 11; a missing one gets PANDA's message and
+# nothing crashes (the guest still answers commands).
+source "$(dirname "$0")/lib.bash"
+export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
+tests_dir=$ROOT/$BUILD/guest/x86_64/tests
+
+"$GUESTPLUG" run -g x86_64 -p "inject_test:plugins=c_example+crash,dir=$tests_dir" \
+    -c 'sleep 2' -c 'echo still here' >"$WORK/two" 2>&1
+cat "$WORK/two"
+expect_contains "$WORK/two" "inject_test: c_example started"
+expect_contains "$WORK/two" "inject_test: crash started"
+expect_contains "$WORK/two" "inject_test: c_example sent u32"
+expect_contains "$WORK/two" "inject_test: c_example exited: status 0"
+expect_contains "$WORK/two" "inject_test: crash sent 'about to crash'"
+expect_contains "$WORK/two" "inject_test: crash exited: signal 11"
+expect_contains "$WORK/two" "still here"
+
+status=0
+"$GUESTPLUG" run -g x86_64 -p inject_test:plugins=does_not_exist -c 'echo alive' \
+    >"$WORK/missing" 2>&1 || status=$?
+cat "$WORK/missing"
+[ "$status" -eq 0 ] || fail "exit status $status with a missing guest plugin"
+expect_contains "$WORK/missing" 'No guest plugin path was provided but plugin "does_not_exist" could not be found, ensure "does_not_exist" has been built.'
+expect_contains "$WORK/missing" "$ROOT/$BUILD/guest/x86_64/does_not_exist"
+expect_contains "$WORK/missing" "inject_test: load does_not_exist -> invalid"
+expect_contains "$WORK/missing" "alive"

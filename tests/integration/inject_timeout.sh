@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A filter that no process satisfies ends in a clean, bounded failure that
+# names the filter: in the host log and in the load's event callback.
+source "$(dirname "$0")/lib.bash"
+start=$SECONDS
+status=0
+"$GUESTPLUG" run -g x86_64 -p guest_plugin_example --core inject_comm=no_such_process \
+    --core inject_timeout=5 >"$WORK/out" 2>&1 || status=$?
+elapsed=$((SECONDS - start))
+cat "$WORK/out"
+reason='injection timed out after 5 s: no process named "no_such_process" made a system call (filter inject_comm=no_such_process)'
+expect_contains "$WORK/out" "guestplug: could not start guest_daemon: $reason"
+expect_contains "$WORK/out" "guest_plugin_example: c_example failed: $reason"
+[ "$elapsed" -lt 20 ] || fail "took $elapsed s for a 5 s timeout"
+[ "$status" -eq 0 ] || fail "exit status $status: the plugin ended the analysis cleanly"
