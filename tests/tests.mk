@@ -50,10 +50,13 @@ $(BUILD)/bench/vm_bench: $(BUILD)/obj/bench/vm_bench.o $(RUNNER_A)
 
 # Channel benchmark: host plugin and guest program (bench/run).
 $(eval $(call host_plugin_rule,channel_bench,bench/plugins,$(BUILD)/bench/plugins))
+$(eval $(call host_plugin_rule,elf_bench,bench/plugins,$(BUILD)/bench/plugins))
 $(BUILD)/obj/bench/plugins/%.o: OBJ_CFLAGS =
-$(foreach a,$(GUEST_BUILD_ARCHES),\
-	$(eval $(call guest_program_rule,$(a),bench/guest/channel_bench,$(BUILD)/guest/$(a)/bench/channel_bench)))
+BENCH_GUEST_PROGRAMS := channel_bench pad4m
+$(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(BENCH_GUEST_PROGRAMS),\
+	$(eval $(call guest_program_rule,$(a),bench/guest/$(p),$(BUILD)/guest/$(a)/bench/$(p)))))
 BENCH_TARGETS := $(BUILD)/bench/vm_bench $(BUILD)/bench/plugins/channel_bench.so \
-	$(foreach a,$(GUEST_BUILD_ARCHES),$(BUILD)/guest/$(a)/bench/channel_bench)
+	$(BUILD)/bench/plugins/elf_bench.so \
+	$(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(BENCH_GUEST_PROGRAMS),$(BUILD)/guest/$(a)/bench/$(p)))
 .PHONY: bench-targets
 bench-targets: $(BENCH_TARGETS)
