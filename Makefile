@@ -76,9 +76,20 @@ install: all
 	for p in $(HOST_PLUGIN_SOS); do install -m 755 $$p $(DESTDIR)$(PREFIX)/lib/guestplug/plugins/; done
 	if [ -d $(BUILD)/guest ]; then cp -R $(BUILD)/guest $(DESTDIR)$(PREFIX)/lib/guestplug/; fi
 	cp -R images $(DESTDIR)$(PREFIX)/share/guestplug/
-	for pc in guestplug-host guestplug-run; do \
+	for pc in guestplug-host guestplug-run guestplug-guest; do \
 		sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 			scripts/$$pc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done
 
 clean:
 	rm -rf $(BUILD)
+
+# Static analysis: `make lint` (cppcheck and clang-tidy, both must be clean).
+LINT_SRCS := $(wildcard core/*.c core/arch/*.c runner/*.c tools/*.c)
+.PHONY: lint
+lint:
+	cppcheck --error-exitcode=1 --enable=warning,performance,portability --inline-suppr -q \
+		--std=c11 --library=gtk -D__x86_64__ -D__GNUC__ -Iinclude -Icore -Irunner -Itools \
+		-Iguest/lib $(LINT_SRCS) guest/lib guest/daemon
+	clang-tidy -quiet $(LINT_SRCS) -- -std=c11 -D_GNU_SOURCE -Iinclude -Icore -Irunner \
+		-Itools $(RUNNER_CFLAGS) -DGP_SOURCE_DIR='""' -DGP_BUILD_DIR='""' -DGP_PREFIX='""' \
+		-DGP_VERSION='""'
