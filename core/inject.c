@@ -127,15 +127,6 @@ static bool write_exec_arguments(const char *path)
            guest_write(inj.scratch + AT_ENVP, pointers + 16, inj.abi->pointer_bytes);
 }
 
-static void fail_attempt(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-static void fail_attempt(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(inj.failure, sizeof inj.failure, fmt, ap);
-    va_end(ap);
-}
-
 /* Sets up the registers for STEP, or moves on to the one after. */
 static void begin(step next)
 {
@@ -242,7 +233,7 @@ static void advance(uint64_t result)
         }
         inj.scratch = result;
         if (!guest_write(inj.scratch + AT_NAME, "guest_daemon", sizeof "guest_daemon")) {
-            fail_attempt("could not write into the scratch mapping at 0x%" G_GINT64_MODIFIER "x",
+            g_snprintf(inj.failure, sizeof inj.failure, "could not write into the scratch mapping at 0x%" G_GINT64_MODIFIER "x",
                          inj.scratch);
             begin(STEP_MUNMAP);
         } else {
@@ -270,7 +261,7 @@ static void advance(uint64_t result)
             inj.written = 0;
             begin(STEP_WRITE);
         } else if (inj.step == STEP_OPEN && ++inj.open_attempt >= G_N_ELEMENTS(tmpfs_files)) {
-            fail_attempt("no memfd_create (%" G_GINT64_FORMAT ") and no writable tmpfs for "
+            g_snprintf(inj.failure, sizeof inj.failure, "no memfd_create (%" G_GINT64_FORMAT ") and no writable tmpfs for "
                          "the daemon (%s, ...: %" G_GINT64_FORMAT ")",
                          as_signed(result), tmpfs_files[0], as_signed(result));
             begin(STEP_MUNMAP);
@@ -283,7 +274,7 @@ static void advance(uint64_t result)
         return;
     case STEP_WRITE:
         if (is_error(result) || result == 0) {
-            fail_attempt("writing guest_daemon into the guest failed (%" G_GINT64_FORMAT ")",
+            g_snprintf(inj.failure, sizeof inj.failure, "writing guest_daemon into the guest failed (%" G_GINT64_FORMAT ")",
                          as_signed(result));
             clean_up_from(STEP_WRITE);
             return;
@@ -298,7 +289,7 @@ static void advance(uint64_t result)
                 ? g_strdup(tmpfs_files[inj.open_attempt])
                 : g_strdup_printf("/proc/self/fd/%" G_GINT64_FORMAT, inj.fd);
             if (!write_exec_arguments(path)) {
-                fail_attempt("could not write execve's arguments into the guest");
+                g_snprintf(inj.failure, sizeof inj.failure, "could not write execve's arguments into the guest");
                 clean_up_from(STEP_WRITE);
                 return;
             }
@@ -314,7 +305,7 @@ static void advance(uint64_t result)
         if (result == 0) {
             begin(STEP_SETSID); /* the child runs first, in our address space */
         } else {
-            fail_attempt("vfork failed in the guest (%" G_GINT64_FORMAT ")", as_signed(result));
+            g_snprintf(inj.failure, sizeof inj.failure, "vfork failed in the guest (%" G_GINT64_FORMAT ")", as_signed(result));
             clean_up_from(STEP_VFORK);
         }
         return;
@@ -327,7 +318,7 @@ static void advance(uint64_t result)
             /* The parent's vfork returns once the child exec'd or exited. */
             begin(inj.fd >= 0 ? STEP_CLOSE : inj.used_file ? STEP_UNLINK : STEP_MUNMAP);
         } else {
-            fail_attempt("execve of guest_daemon failed in the guest (%" G_GINT64_FORMAT ")",
+            g_snprintf(inj.failure, sizeof inj.failure, "execve of guest_daemon failed in the guest (%" G_GINT64_FORMAT ")",
                          as_signed(result));
             begin(STEP_EXIT); /* the child must never return into the process */
         }

@@ -319,7 +319,7 @@ static const char *disk_format(const char *path)
     return got == 4 && memcmp(magic, "QFI\xfb", 4) == 0 ? "qcow2" : "raw";
 }
 
-#define ADD(...) add_words(argv, __VA_ARGS__, NULL)
+#define ADD(...) add_words(argv, __VA_ARGS__, (const char *)NULL)
 static void add_words(GPtrArray *argv, ...)
 {
     va_list ap;
@@ -368,7 +368,7 @@ static GPtrArray *qemu_command(gp_vm *vm, const char *core_path, const char *loa
     GPtrArray *argv = gp_qemu_argv(vm->qemu, vm->qemu_binary);
     g_ptr_array_remove_index(argv, argv->len - 1); /* the NULL terminator */
 
-    if (vm->generic) {
+    if (vm->generic && vm->image) {
         g_autofree char *append = g_strdup_printf("console=%s panic=-1 quiet", vm->arch->console);
         g_autofree char *drive = g_strdup_printf("if=none,id=snapdisk,format=qcow2,file=%s",
                                                  snapshot_disk);
