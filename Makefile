@@ -46,6 +46,7 @@ include plugins/plugins.mk
 include guest/guest.mk
 include tests/tests.mk
 include tests/hermetic/hermetic.mk
+include tests/fuzz/fuzz.mk
 
 all: $(ALL_TARGETS)
 

@@ -195,7 +195,9 @@ ssize_t gp_channel_table_pop(gp_channel_table *table, gp_channel_id id, size_t c
         size_t count = MIN(size - ch->head_offset, capacity);
         /* An empty message is delivered as 0 bytes and consumed; the guest
          * cannot tell it from "nothing queued", which is PANDA's meaning. */
-        if (!deliver(context, bytes + ch->head_offset, count)) {
+        /* An empty GBytes may hold a NULL pointer: never offset it. */
+        const uint8_t *from = bytes ? bytes + ch->head_offset : (const uint8_t *)"";
+        if (!deliver(context, from, count)) {
             result = -EFAULT;
         } else {
             ch->head_offset += count;
