@@ -464,29 +464,23 @@ static void on_block(unsigned int vcpu_index, void *userdata)
     qemu_plugin_set_pc(resume); /* back to the system call instruction: does not return */
 }
 
-void gp_inject_tb_translate(struct qemu_plugin_tb *tb)
+void gp_inject_translate_tb(struct qemu_plugin_tb *tb)
 {
-    if (!inj.abi) {
-        return;
+    if (inj.abi) {
+        qemu_plugin_register_vcpu_tb_exec_cond_cb(tb, on_block, QEMU_PLUGIN_CB_RW_REGS_PC,
+                                                  QEMU_PLUGIN_COND_EQ, inj.waiting, 1,
+                                                  (void *)(uintptr_t)qemu_plugin_tb_vaddr(tb));
     }
-    qemu_plugin_register_vcpu_tb_exec_cond_cb(tb, on_block, QEMU_PLUGIN_CB_RW_REGS_PC,
-                                              QEMU_PLUGIN_COND_EQ, inj.waiting, 1,
-                                              (void *)(uintptr_t)qemu_plugin_tb_vaddr(tb));
-    size_t count = qemu_plugin_tb_n_insns(tb);
-    uint8_t bytes[16];
-    for (size_t i = 0; i < count; i++) {
-        struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
-        size_t size = qemu_plugin_insn_size(insn);
-        if (size > sizeof bytes) {
-            continue;
-        }
-        qemu_plugin_insn_data(insn, bytes, size);
-        uint64_t vaddr = qemu_plugin_insn_vaddr(insn);
-        if (inj.abi->match_syscall(bytes, size) && vaddr < (UINT64_C(1) << 56)) {
-            qemu_plugin_register_vcpu_insn_exec_cond_cb(
-                insn, on_syscall, QEMU_PLUGIN_CB_RW_REGS_PC, QEMU_PLUGIN_COND_EQ, inj.armed, 1,
-                (void *)(uintptr_t)(vaddr | (uint64_t)size << 56));
-        }
+}
+
+void gp_inject_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
+                              uint64_t vaddr)
+{
+    /* The length rides in the top byte of the userdata with the address. */
+    if (inj.abi && inj.abi->match_syscall(bytes, size) && vaddr < (UINT64_C(1) << 56)) {
+        qemu_plugin_register_vcpu_insn_exec_cond_cb(
+            insn, on_syscall, QEMU_PLUGIN_CB_RW_REGS_PC, QEMU_PLUGIN_COND_EQ, inj.armed, 1,
+            (void *)(uintptr_t)(vaddr | (uint64_t)size << 56));
     }
 }
 

@@ -40,7 +40,10 @@ void gp_inject_request(void);
 void gp_inject_reset(void);
 
 void gp_inject_vcpu_init(unsigned vcpu_index);
-void gp_inject_tb_translate(struct qemu_plugin_tb *tb);
+/* Translation: a block, then each of its instructions (BYTES at VADDR). */
+void gp_inject_translate_tb(struct qemu_plugin_tb *tb);
+void gp_inject_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
+                              uint64_t vaddr);
 void gp_inject_shutdown(void);
 
 #endif

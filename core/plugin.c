@@ -52,11 +52,25 @@ static void on_vcpu_init(unsigned int vcpu_index, void *userdata)
     }
 }
 
+/* One pass over each new block's instructions serves traps and injector. */
 static void on_tb_translate(struct qemu_plugin_tb *tb, void *userdata)
 {
     (void)userdata;
-    gp_trap_tb_translate(tb);
-    gp_inject_tb_translate(tb);
+    size_t count = qemu_plugin_tb_n_insns(tb);
+    uint8_t bytes[16]; /* longer than any instruction we match */
+
+    gp_inject_translate_tb(tb);
+    for (size_t i = 0; i < count; i++) {
+        struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+        size_t size = qemu_plugin_insn_size(insn);
+        if (size > sizeof bytes) {
+            continue;
+        }
+        qemu_plugin_insn_data(insn, bytes, size);
+        uint64_t vaddr = qemu_plugin_insn_vaddr(insn);
+        gp_trap_translate_insn(insn, bytes, size, vaddr);
+        gp_inject_translate_insn(insn, bytes, size, vaddr);
+    }
 }
 
 /*

@@ -100,26 +100,15 @@ static void on_trap(unsigned int vcpu_index, void *userdata)
     }
 }
 
-void gp_trap_tb_translate(struct qemu_plugin_tb *tb)
+void gp_trap_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
+                            uint64_t vaddr)
 {
-    size_t count = qemu_plugin_tb_n_insns(tb);
-    uint8_t bytes[16];
-
-    for (size_t i = 0; i < count; i++) {
-        struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
-        size_t size = qemu_plugin_insn_size(insn);
-        if (size > sizeof bytes) {
-            continue;
-        }
-        qemu_plugin_insn_data(insn, bytes, size);
-        uint64_t vaddr = qemu_plugin_insn_vaddr(insn);
-        uint64_t resume_pc = 0;
-        gp_trap_kind kind = trap.arch->match_trap(bytes, size, vaddr, &resume_pc);
-        if (kind != GP_TRAP_NONE) {
-            qemu_plugin_register_vcpu_insn_exec_cb(
-                insn, on_trap, QEMU_PLUGIN_CB_RW_REGS_PC,
-                (void *)(uintptr_t)(kind == GP_TRAP_PANDA ? resume_pc : 0));
-        }
+    uint64_t resume_pc = 0;
+    gp_trap_kind kind = trap.arch->match_trap(bytes, size, vaddr, &resume_pc);
+    if (kind != GP_TRAP_NONE) {
+        qemu_plugin_register_vcpu_insn_exec_cb(
+            insn, on_trap, QEMU_PLUGIN_CB_RW_REGS_PC,
+            (void *)(uintptr_t)(kind == GP_TRAP_PANDA ? resume_pc : 0));
     }
 }
 

@@ -17,6 +17,8 @@ void gp_trap_init(const gp_arch *arch, gp_channel_table *table,
 /* QEMU callbacks, registered by core/plugin.c (QEMU keeps one callback per
  * event and plugin, so plugin.c fans each event out). */
 void gp_trap_vcpu_init(void);
-void gp_trap_tb_translate(struct qemu_plugin_tb *tb);
+/* One instruction of a block being translated: BYTES[0..SIZE) at VADDR. */
+void gp_trap_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
+                            uint64_t vaddr);
 
 #endif
