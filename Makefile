@@ -39,6 +39,15 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 .PHONY: all clean install test unit-test setup check-tools
 all:
 
+# $(call write_if_changed,FILE,TEXT): rewrites FILE only when TEXT differs,
+# so what depends on FILE is rebuilt exactly when TEXT changes.
+write_if_changed = $(if $(filter clean,$(MAKECMDGOALS)),,$(shell mkdir -p $(dir $(1)) && \
+	printf '%s\n' '$(2)' | cmp -s - $(1) || printf '%s\n' '$(2)' > $(1)))
+
+# The paths compiled into the binaries: a new PREFIX rebuilds what uses them.
+CONFIG_STAMP := $(BUILD)/config-paths
+$(call write_if_changed,$(CONFIG_STAMP),$(ABS_SRC) $(ABS_BUILD) $(PREFIX) $(VERSION))
+
 include core/core.mk
 include runner/runner.mk
 include tools/tools.mk
@@ -51,11 +60,11 @@ include tests/fuzz/fuzz.mk
 all: $(ALL_TARGETS)
 
 # Object files: one rule per flavour; dependencies tracked with -MMD.
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c $(CONFIG_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(COMMON_CFLAGS) $(OBJ_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/obj-asan/%.o: %.c
+$(BUILD)/obj-asan/%.o: %.c $(CONFIG_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(COMMON_CFLAGS) $(OBJ_CFLAGS) $(SANITIZE) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -75,7 +84,13 @@ install: all
 	install -m 755 $(BUILD)/lib/libguestplug-run.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/guestplug/*.h $(DESTDIR)$(PREFIX)/include/guestplug/
 	for p in $(HOST_PLUGIN_SOS); do install -m 755 $$p $(DESTDIR)$(PREFIX)/lib/guestplug/plugins/; done
-	if [ -d $(BUILD)/guest ]; then cp -R $(BUILD)/guest $(DESTDIR)$(PREFIX)/lib/guestplug/; fi
+	for a in $(GUEST_BUILD_ARCHES); do \
+		install -d $(DESTDIR)$(PREFIX)/lib/guestplug/guest/$$a && \
+		install -m 644 $(BUILD)/guest/$$a/libguestplug-guest.a \
+			$(DESTDIR)$(PREFIX)/lib/guestplug/guest/$$a/ && \
+		for p in $(notdir $(GUEST_PLUGINS)); do \
+			install -m 755 $(BUILD)/guest/$$a/$$p $(DESTDIR)$(PREFIX)/lib/guestplug/guest/$$a/; \
+		done; done
 	cp -R images $(DESTDIR)$(PREFIX)/share/guestplug/
 	for pc in guestplug-host guestplug-run guestplug-guest; do \
 		sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \

@@ -16,10 +16,7 @@ PLUGIN_LISTS_MK := $(BUILD)/plugin-lists.mk
 # The extra folder comes from the environment and may change between runs;
 # this stamp changes exactly when it does.
 EXTRA_PATH_STAMP := $(BUILD)/extra-guest-plugins-path
-ifeq ($(filter clean setup,$(MAKECMDGOALS)),)
-$(shell mkdir -p $(BUILD) && echo '$(EXTRA_GUEST_PLUGINS_PATH)' | cmp -s - $(EXTRA_PATH_STAMP) || \
-	echo '$(EXTRA_GUEST_PLUGINS_PATH)' > $(EXTRA_PATH_STAMP))
-endif
+$(call write_if_changed,$(EXTRA_PATH_STAMP),$(EXTRA_GUEST_PLUGINS_PATH))
 
 $(PLUGIN_LISTS_MK): $(CONFIG_PANDA_LIST) plugins/config.panda \
 		$(addsuffix /config.panda,$(GUEST_PLUGIN_DIRS)) $(EXTRA_PATH_STAMP)

@@ -160,17 +160,33 @@ static void start_plugin(void)
                      "HOME=/", 0 };
 
     /* The parent resumes only once the child has exec'd or died, so the
-     * ELF file can be closed and removed right after. */
-    long pid = sys_vfork_copy();
+     * ELF file can be closed and removed right after. A failed execve is
+     * told through a close-on-exec pipe: a successful one closes it empty. */
+    int status_pipe[2];
+    long pid = sys_pipe_cloexec(status_pipe);
     if (pid == 0) {
-        sys_setsid();
-        long result = sys_execve(loading.path, argv, envp);
-        sys_exit(result == -ENOEXEC ? 126 : 127);
+        pid = sys_vfork_copy();
+        if (pid < 0) {
+            sys_close(status_pipe[0]);
+            sys_close(status_pipe[1]);
+        }
     }
-    int status = 0;
-    if (pid > 0 && sys_wait4((int)pid, &status, WNOHANG) == pid &&
-        WIFEXITED(status) && WEXITSTATUS(status) >= 126) {
-        pid = -(WEXITSTATUS(status) == 126 ? ENOEXEC : EACCES); /* exec failed */
+    if (pid == 0) {
+        sys_close(status_pipe[0]);
+        sys_setsid();
+        int error = (int)-sys_execve(loading.path, argv, envp);
+        sys_write(status_pipe[1], &error, sizeof error);
+        sys_exit(127);
+    }
+    if (pid > 0) {
+        int exec_error = 0;
+        sys_close(status_pipe[1]);
+        if (sys_read(status_pipe[0], &exec_error, sizeof exec_error) == sizeof exec_error) {
+            int status;
+            sys_wait4((int)pid, &status, 0); /* it exits at once: reap it here */
+            pid = -exec_error;
+        }
+        sys_close(status_pipe[0]);
     }
     if (pid < 0) {
         fail_load((int)-pid);

@@ -29,6 +29,16 @@ static inline long sys_openat(const char *path, int flags, int mode)
     return SYS6(__NR_openat, AT_FDCWD, path, flags, mode, 0, 0);
 }
 
+static inline long sys_read(int fd, void *buf, size_t len)
+{
+    return SYS6(__NR_read, fd, buf, len, 0, 0, 0);
+}
+
+static inline long sys_pipe_cloexec(int fds[2])
+{
+    return SYS6(__NR_pipe2, fds, O_CLOEXEC, 0, 0, 0, 0);
+}
+
 static inline long sys_close(int fd) { return SYS6(__NR_close, fd, 0, 0, 0, 0, 0); }
 
 static inline long sys_dup3(int from, int to) { return SYS6(__NR_dup3, from, to, 0, 0, 0, 0); }

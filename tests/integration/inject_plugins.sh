@@ -17,6 +17,14 @@ expect_contains "$WORK/two" "inject_test: crash sent 'about to crash'"
 expect_contains "$WORK/two" "inject_test: crash exited: signal 11"
 expect_contains "$WORK/two" "still here"
 
+# A file the guest cannot execute: FAILED with the guest's errno, not STARTED.
+printf 'not an ELF\n' >"$WORK/notelf"
+"$GUESTPLUG" run -g x86_64 -p "inject_test:plugins=notelf,dir=$WORK" -c 'sleep 1' \
+    >"$WORK/notelf.out" 2>&1
+cat "$WORK/notelf.out"
+expect_contains "$WORK/notelf.out" "inject_test: notelf failed (8): guest_daemon could not run it: Exec format error"
+! grep -q "inject_test: notelf started" "$WORK/notelf.out" || fail "notelf reported as started"
+
 status=0
 "$GUESTPLUG" run -g x86_64 -p inject_test:plugins=does_not_exist -c 'echo alive' \
     >"$WORK/missing" 2>&1 || status=$?
