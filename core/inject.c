@@ -20,10 +20,11 @@
 #define AT_COMM 1024u
 #define AT_DATA 4096u
 #define MAX_REJECTED 256
+#define STALL_LIMIT_US (5 * G_USEC_PER_SEC)
 
 /* The chain of system calls, in order; some are skipped. */
 typedef enum step {
-    STEP_GETUID, STEP_MMAP, STEP_PRCTL, STEP_MEMFD, STEP_OPEN, STEP_WRITE, STEP_CLOSE_FILE,
+    STEP_GETPID, STEP_GETUID, STEP_MMAP, STEP_PRCTL, STEP_MEMFD, STEP_OPEN, STEP_WRITE, STEP_CLOSE_FILE,
     STEP_VFORK, STEP_SETSID, STEP_EXECVE, STEP_EXIT, STEP_CLOSE, STEP_UNLINK, STEP_MUNMAP,
     STEP_RESTORE,
 } step;
@@ -55,12 +56,15 @@ static struct {
 
     int state;
     gint64 deadline;
+    gint64 last_progress;  /* when the hijacked thread last came back */
     bool seen_syscall, uid_mismatch, comm_mismatch, want_again;
-    uint64_t rejected[MAX_REJECTED];
+    /* Processes a filter refused, as (pid, address space): cr3s are reused
+     * by new processes, and a pid survives execve into a new program. */
+    struct { uint64_t pid, space; } rejected[MAX_REJECTED];
     unsigned rejected_count;
 
     /* the hijacked thread */
-    uint64_t syscall_pc, return_pc, space_id, stack_pointer;
+    uint64_t syscall_pc, return_pc, space_id, stack_pointer, pid;
     uint64_t saved[7];
     step step;
     bool restoring;
@@ -133,6 +137,9 @@ static void begin(step next)
     const struct gp_syscall_numbers *nr = &inj.abi->numbers;
     inj.step = next;
     switch (next) {
+    case STEP_GETPID:
+        issue(nr->getpid, 0, 0, 0, 0);
+        return;
     case STEP_GETUID:
         issue(nr->getuid, 0, 0, 0, 0);
         return;
@@ -204,18 +211,47 @@ static void clean_up_from(step failed)
     }
 }
 
+static bool is_rejected(uint64_t pid, uint64_t space)
+{
+    for (unsigned i = 0; i < inj.rejected_count; i++) {
+        if (inj.rejected[i].pid == pid && inj.rejected[i].space == space) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void reject_this_process(void)
 {
     if (inj.rejected_count < MAX_REJECTED) {
-        inj.rejected[inj.rejected_count++] = inj.space_id;
+        inj.rejected[inj.rejected_count].pid = inj.pid;
+        inj.rejected[inj.rejected_count++].space = inj.space_id;
     }
     inj.retry = true;
 }
 
+static const char *const step_names[] = {
+    "getpid", "getuid", "mmap", "prctl", "memfd_create", "openat", "write", "close", "vfork", "setsid",
+    "execve", "exit_group", "close", "unlinkat", "munmap", "restore",
+};
+
 /* The injected system call of the current step returned RESULT. */
 static void advance(uint64_t result)
 {
+    inj.last_progress = g_get_monotonic_time();
+    if (inj.options.verbose) {
+        gp_log("inject: %s returned %" G_GINT64_FORMAT, step_names[inj.step], as_signed(result));
+    }
     switch (inj.step) {
+    case STEP_GETPID:
+        inj.pid = result;
+        if (is_rejected(result, inj.space_id)) {
+            inj.retry = true; /* a filter said no to this process before */
+            begin(STEP_RESTORE);
+        } else {
+            begin(inj.options.require_root ? STEP_GETUID : STEP_MMAP);
+        }
+        return;
     case STEP_GETUID:
         if (inj.options.require_root && result != 0) {
             inj.uid_mismatch = true;
@@ -243,6 +279,10 @@ static void advance(uint64_t result)
     case STEP_PRCTL: {
         g_autoptr(GByteArray) comm = g_byte_array_new();
         bool read = qemu_plugin_read_memory_vaddr(inj.scratch + AT_COMM, comm, 16);
+        if (inj.options.verbose && read) {
+            g_autofree char *shown = gp_printable(comm->data, strnlen((char *)comm->data, 16));
+            gp_log("inject: the process is named \"%s\"", shown);
+        }
         if (is_error(result) || !read ||
             strncmp((const char *)comm->data, inj.options.comm, 16) != 0) {
             inj.comm_mismatch = true;
@@ -339,16 +379,6 @@ static void advance(uint64_t result)
     }
 }
 
-static bool is_rejected(uint64_t space)
-{
-    for (unsigned i = 0; i < inj.rejected_count; i++) {
-        if (inj.rejected[i] == space) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static void claim_thread(uint64_t pc, uint64_t length, uint64_t space, uint64_t stack)
 {
     inj.state = STATE_RUNNING;
@@ -367,7 +397,13 @@ static void claim_thread(uint64_t pc, uint64_t length, uint64_t space, uint64_t 
     inj.retry = false;
     inj.failure[0] = '\0';
     set_all(inj.waiting, 1);
-    begin(inj.options.require_root ? STEP_GETUID : STEP_MMAP);
+    inj.last_progress = g_get_monotonic_time();
+    if (inj.options.verbose) {
+        gp_log("inject: hijacking the thread at pc 0x%" G_GINT64_MODIFIER "x (address space "
+               "0x%" G_GINT64_MODIFIER "x, system call %" G_GINT64_FORMAT ")", pc, space,
+               (int64_t)inj.saved[0]);
+    }
+    begin(STEP_GETPID);
 }
 
 static char *timeout_reason(void)
@@ -435,9 +471,7 @@ static void on_syscall(unsigned int vcpu_index, void *userdata)
     uint64_t stack = gp_register_read(&inj.stack);
     if (inj.state == STATE_ARMED) {
         inj.seen_syscall = true;
-        if (!is_rejected(space)) {
-            claim_thread(pc, length, space, stack);
-        }
+        claim_thread(pc, length, space, stack);
     } else if (inj.state == STATE_RUNNING && pc == inj.syscall_pc && space == inj.space_id &&
                stack == inj.stack_pointer && inj.restoring) {
         reason = finish_locked(&ok); /* the original system call runs now */
@@ -523,7 +557,17 @@ static gpointer watchdog(gpointer unused)
         g_usleep(100 * 1000);
         char *reason = NULL;
         g_mutex_lock(&inj.lock);
-        if (inj.state == STATE_ARMED && g_get_monotonic_time() >= inj.deadline) {
+        gint64 now = g_get_monotonic_time();
+        if (inj.state == STATE_RUNNING && now - inj.last_progress > STALL_LIMIT_US) {
+            /* The hijacked thread never came back from an injected system
+             * call: killed by a signal, most likely. Try another one. */
+            gp_log("injection: the hijacked thread (pid %" G_GINT64_FORMAT ") stopped "
+                   "answering during %s; trying another process", (int64_t)inj.pid,
+                   step_names[inj.step]);
+            set_all(inj.waiting, 0);
+            inj.state = STATE_ARMED;
+        }
+        if (inj.state == STATE_ARMED && now >= inj.deadline) {
             reason = timeout_reason();
             inj.state = STATE_IDLE;
             inj.want_again = false;

@@ -25,6 +25,7 @@ typedef struct gp_inject_options {
     bool require_root;     /* inject_uid=0 (default) or any */
     char comm[16];         /* inject_comm: only a process of this name; "" = any */
     unsigned timeout_s;    /* inject_timeout */
+    bool verbose;          /* log every step (core argument verbose=on) */
 } gp_inject_options;
 
 /* Called once per request: OK, or not with a reason naming what failed. */

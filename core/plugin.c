@@ -117,6 +117,7 @@ static bool parse_inject_options(gp_inject_options *options, GError **error)
     options->require_root = !uid || strcmp(uid, "0") == 0;
     g_strlcpy(options->comm, comm ? comm : "", sizeof options->comm);
     options->timeout_s = (unsigned)timeout;
+    options->verbose = core.verbose;
     return true;
 }
 

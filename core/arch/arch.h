@@ -33,7 +33,7 @@ typedef struct gp_syscall_abi {
     const char *address_space_register; /* identifies the process: cr3, TTBR0 */
     unsigned pointer_bytes;             /* of the guest ABI (argv entries) */
     struct gp_syscall_numbers {
-        long getuid, mmap, munmap, prctl, memfd_create, openat, unlinkat, write, close,
+        long getpid, getuid, mmap, munmap, prctl, memfd_create, openat, unlinkat, write, close,
             vfork, setsid, execve, exit_group;
     } numbers;
     uint64_t prot_read_write;       /* PROT_READ | PROT_WRITE */

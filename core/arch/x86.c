@@ -48,7 +48,7 @@ static const gp_syscall_abi x86_64_syscall = {
     .address_space_register = "cr3",
     .pointer_bytes = 8,
     .numbers = {
-        .getuid = __NR_getuid, .mmap = __NR_mmap, .munmap = __NR_munmap,
+        .getpid = __NR_getpid, .getuid = __NR_getuid, .mmap = __NR_mmap, .munmap = __NR_munmap,
         .prctl = __NR_prctl, .memfd_create = __NR_memfd_create, .openat = __NR_openat,
         .unlinkat = __NR_unlinkat, .write = __NR_write, .close = __NR_close,
         .vfork = __NR_vfork, .setsid = __NR_setsid, .execve = __NR_execve,

@@ -44,10 +44,26 @@ static bool at_end(const gp_prompt *prompt, const char *text)
     return gp_prompt_at_end(prompt, text, strlen(text));
 }
 
-static bool reply(const char *text, unsigned id, char **output, int *status)
+/* Runs gp_command_reply for COMMAND typed as command ID on TEXT. */
+static bool reply(const char *text, const char *command, unsigned id, char **output,
+                  int *status)
 {
     size_t scanned = 0;
-    return gp_command_reply(text, strlen(text), &scanned, id, output, status);
+    g_autofree char *typed = gp_command_line(command, id);
+    return gp_command_reply(text, strlen(text), &scanned, id, typed, output, status);
+}
+
+/* The terminal's echo of COMMAND typed as ID, with a newline inserted
+ * after the first WRAP_AT characters (0: none), as a line editor wraps. */
+static char *echo_of(const char *command, unsigned id, size_t wrap_at)
+{
+    g_autofree char *typed = gp_command_line(command, id);
+    GString *echo = g_string_new(typed);
+    g_string_truncate(echo, echo->len - 1); /* the typed newline */
+    if (wrap_at) {
+        g_string_insert_c(echo, (gssize)wrap_at, '\n');
+    }
+    return g_string_free(echo, FALSE);
 }
 
 static void prompt_matches_only_at_the_end(void **unused)
@@ -96,9 +112,9 @@ static void reply_with_echo_is_extracted(void **unused)
     (void)unused;
     char *output = NULL;
     int status = -1;
-    const char *text = "ls -A /etc | wc -l; echo \"<gp:$((42+0)):$?>\"\n41\n<gp:42:0>\n"
-                       "root@guestplug:~# ";
-    assert_true(reply(text, 42, &output, &status));
+    g_autofree char *echo = echo_of("ls -A /etc | wc -l", 42, 0);
+    g_autofree char *text = g_strdup_printf("%s\n41\n<gp:42:0>\nroot@guestplug:~# ", echo);
+    assert_true(reply(text, "ls -A /etc | wc -l", 42, &output, &status));
     assert_string_equal(output, "41");
     assert_int_equal(status, 0);
     g_free(output);
@@ -109,22 +125,27 @@ static void reply_without_echo_and_with_status(void **unused)
     (void)unused;
     char *output = NULL;
     int status = -1;
-    assert_true(reply("a\nb\n\n<gp:3:127>\n", 3, &output, &status));
+    assert_true(reply("a\nb\n\n<gp:3:127>\n", "whatever", 3, &output, &status));
     assert_string_equal(output, "a\nb");
     assert_int_equal(status, 127);
     g_free(output);
 }
 
-static void reply_of_an_echo_wrapped_over_lines(void **unused)
+static void reply_of_an_echo_wrapped_anywhere(void **unused)
 {
     (void)unused;
-    char *output = NULL;
-    int status = -1;
-    const char *text = "echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; echo \"<g\np:$((9+0)):$?>\"\n"
-                       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n<gp:9:0>\n";
-    assert_true(reply(text, 9, &output, &status));
-    assert_string_equal(output, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-    g_free(output);
+    const char *command = "pgrep -x sleep || echo no sleep left";
+    g_autofree char *typed = gp_command_line(command, 87132);
+    /* Wrapped at every position, including inside the marker's tail. */
+    for (size_t wrap = 1; wrap + 2 < strlen(typed); wrap++) {
+        char *output = NULL;
+        int status = -1;
+        g_autofree char *echo = echo_of(command, 87132, wrap);
+        g_autofree char *text = g_strdup_printf("%s\nno sleep left\n<gp:87132:0>\n", echo);
+        assert_true(reply(text, command, 87132, &output, &status));
+        assert_string_equal(output, "no sleep left");
+        g_free(output);
+    }
 }
 
 static void reply_is_not_complete_before_the_status(void **unused)
@@ -132,11 +153,12 @@ static void reply_is_not_complete_before_the_status(void **unused)
     (void)unused;
     char *output = NULL;
     int status = -1;
-    assert_false(reply("x; echo \"<gp:$((5+0)):$?>\"\nout\n<gp:5:", 5, &output,
-                                  &status));
-    assert_false(reply("out\n<gp:5:1", 5, &output, &status));
+    g_autofree char *echo = echo_of("x", 5, 0);
+    g_autofree char *partial = g_strdup_printf("%s\nout\n<gp:5:", echo);
+    assert_false(reply(partial, "x", 5, &output, &status));
+    assert_false(reply("out\n<gp:5:1", "x", 5, &output, &status));
     /* Another command's marker is not ours. */
-    assert_false(reply("out\n<gp:6:0>\n", 5, &output, &status));
+    assert_false(reply("out\n<gp:6:0>\n", "x", 5, &output, &status));
     assert_null(output);
 }
 
@@ -145,8 +167,9 @@ static void empty_output(void **unused)
     (void)unused;
     char *output = NULL;
     int status = -1;
-    assert_true(reply("true; echo \"<gp:$((1+0)):$?>\"\n<gp:1:0>\n", 1, &output,
-                                 &status));
+    g_autofree char *echo = echo_of("true", 1, 0);
+    g_autofree char *text = g_strdup_printf("%s\n<gp:1:0>\n", echo);
+    assert_true(reply(text, "true", 1, &output, &status));
     assert_string_equal(output, "");
     g_free(output);
 }
@@ -154,14 +177,17 @@ static void empty_output(void **unused)
 static void reply_found_across_growing_text(void **unused)
 {
     (void)unused;
-    GString *text = g_string_new("cmd; echo \"<gp:$((8+0)):$?>\"\nline one\n<g");
+    g_autofree char *typed = gp_command_line("cmd", 8);
+    g_autofree char *echo = echo_of("cmd", 8, 0);
+    GString *text = g_string_new(echo);
+    g_string_append(text, "\nline one\n<g");
     size_t scanned = 0;
     char *output = NULL;
     int status = -1;
-    assert_false(gp_command_reply(text->str, text->len, &scanned, 8, &output, &status));
+    assert_false(gp_command_reply(text->str, text->len, &scanned, 8, typed, &output, &status));
     assert_int_equal(scanned, text->len);
     g_string_append(text, "p:8:3>\n");
-    assert_true(gp_command_reply(text->str, text->len, &scanned, 8, &output, &status));
+    assert_true(gp_command_reply(text->str, text->len, &scanned, 8, typed, &output, &status));
     assert_string_equal(output, "line one");
     assert_int_equal(status, 3);
     g_free(output);
@@ -179,7 +205,7 @@ int main(void)
         cmocka_unit_test(command_line_joins_with_the_marker),
         cmocka_unit_test(reply_with_echo_is_extracted),
         cmocka_unit_test(reply_without_echo_and_with_status),
-        cmocka_unit_test(reply_of_an_echo_wrapped_over_lines),
+        cmocka_unit_test(reply_of_an_echo_wrapped_anywhere),
         cmocka_unit_test(reply_is_not_complete_before_the_status),
         cmocka_unit_test(empty_output),
         cmocka_unit_test(reply_found_across_growing_text),
