@@ -80,8 +80,6 @@ void gp_prompt_free(gp_prompt *prompt)
 
 /* What the shell prints: "<gp:ID:STATUS>". What we type never contains
  * "<gp:ID:" because the ID is typed as $((ID+0)). */
-#define MARKER_TAIL "$?>\""
-
 char *gp_command_line(const char *command, unsigned id)
 {
     g_autofree char *trimmed = g_strchomp(g_strdup(command));
@@ -90,12 +88,37 @@ char *gp_command_line(const char *command, unsigned id)
     const char *joiner = length && (trimmed[length - 1] == '&' || trimmed[length - 1] == ';')
                              ? " " : "; ";
 
-    return g_strdup_printf("%s%secho \"<gp:$((%u+0)):" MARKER_TAIL "\n", trimmed, joiner,
+    return g_strdup_printf("%s%secho \"<gp:$((%u+0)):$?>\"\n", trimmed, joiner,
                            id);
 }
 
+/*
+ * The output starts after the terminal's echo of TYPED, if the terminal
+ * echoes at all. A line editor wraps a long echo by breaking it with
+ * newlines anywhere, even inside the marker, so the echo is matched
+ * character by character with those newlines skipped.
+ */
+static const char *skip_echo(const char *text, const char *end, const char *typed)
+{
+    const char *at = text;
+    const char *want = typed;
+    while (*want && *want != '\n' && at < end) {
+        if (*at == *want) {
+            want++;
+        } else if (*at != '\n') {
+            break;
+        }
+        at++;
+    }
+    if (*want && *want != '\n') {
+        return text; /* no echo (or not ours): everything is output */
+    }
+    const char *newline = memchr(at, '\n', (size_t)(end - at));
+    return newline ? newline + 1 : end;
+}
+
 bool gp_command_reply(const char *text, size_t length, size_t *scanned, unsigned id,
-                      char **output, int *exit_status)
+                      const char *typed, char **output, int *exit_status)
 {
     char marker[32];
     size_t marker_length = (size_t)snprintf(marker, sizeof marker, "<gp:%u:", id);
@@ -114,14 +137,7 @@ bool gp_command_reply(const char *text, size_t length, size_t *scanned, unsigned
         return false; /* marker still arriving */
     }
 
-    /* The output starts after the terminal's echo of our line, if the
-     * terminal echoes at all. */
-    const char *start = text;
-    const char *echo_tail = g_strrstr_len(text, found - text, MARKER_TAIL);
-    if (echo_tail) {
-        const char *newline = strchr(echo_tail, '\n');
-        start = newline && newline < found ? newline + 1 : found;
-    }
+    const char *start = skip_echo(text, found, typed);
     size_t output_length = (size_t)(found - start);
     while (output_length && start[output_length - 1] == '\n') {
         output_length--;

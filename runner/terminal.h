@@ -34,12 +34,12 @@ char *gp_command_line(const char *command, unsigned id);
 
 /*
  * Looks for the reply to command ID in cleaned console TEXT (LENGTH bytes).
- * When the marker has arrived, returns true with the command's output
- * (without the echoed command line, "\n" line ends, no trailing newline) and
+ * TYPED is what gp_command_line gave. When the marker has arrived, returns
+ * true with the command's output (without the terminal's echo of TYPED, "\n" line ends, no trailing newline) and
  * its exit status. *SCANNED (start at 0) remembers how far TEXT was searched,
  * so calling again as TEXT grows costs only the new part.
  */
 bool gp_command_reply(const char *text, size_t length, size_t *scanned, unsigned id,
-                      char **output, int *exit_status);
+                      const char *typed, char **output, int *exit_status);
 
 #endif

@@ -674,6 +674,7 @@ GP_EXPORT int gp_vm_delete_snapshot(gp_vm *vm, const char *name)
 
 typedef struct {
     unsigned id;
+    const char *typed;
     size_t scanned;
     char *output;
     int status;
@@ -682,7 +683,7 @@ typedef struct {
 static bool reply_seen(const char *text, size_t length, void *opaque)
 {
     command_wait *wait = opaque;
-    return gp_command_reply(text, length, &wait->scanned, wait->id, &wait->output,
+    return gp_command_reply(text, length, &wait->scanned, wait->id, wait->typed, &wait->output,
                             &wait->status);
 }
 
@@ -706,6 +707,7 @@ static int run_command(gp_vm *vm, const char *command, const char *input, int ti
                      : timeout_seconds < 0 ? G_MAXINT
                                            : timeout_seconds * 1000;
     g_autofree char *line = gp_command_line(command, wait.id);
+    wait.typed = line;
     g_autofree char *what = g_strdup_printf("the end of command '%s'", command);
     gp_console_discard(vm->console);
     if (!gp_console_write(vm->console, line, &error) ||

@@ -8,6 +8,7 @@ for target in fuzz_hypercall fuzz_daemon_report; do
     [ -x "$binary" ] || fail "$binary not built (is clang installed?)"
     mkdir -p "$WORK/$target"
     "$binary" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 -close_fd_mask=2 \
+        -artifact_prefix="$WORK/" \
         "$WORK/$target" >"$WORK/$target.log" 2>&1 || { tail -n 40 "$WORK/$target.log"; fail "$target found a crash"; }
     grep -E 'stat::number_of_executed_units' "$WORK/$target.log"
 done
