@@ -92,6 +92,8 @@ install: all
 			install -m 755 $(BUILD)/guest/$$a/$$p $(DESTDIR)$(PREFIX)/lib/guestplug/guest/$$a/; \
 		done; done
 	cp -R images $(DESTDIR)$(PREFIX)/share/guestplug/
+	install -d $(DESTDIR)$(PREFIX)/lib/guestplug/python/guestplug
+	install -m 644 python/guestplug/*.py $(DESTDIR)$(PREFIX)/lib/guestplug/python/guestplug/
 	for pc in guestplug-host guestplug-run guestplug-guest; do \
 		sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 			scripts/$$pc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done

@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The PANDA-style Python front: the seed's try_it.py shape (queue_blocking,
+# revert_sync, run_serial_cmd("cat", no_timeout=True) ended by the host
+# plugin, end_analysis, run), serial command output, and errors surfacing as
+# GuestplugError with the runner's text.
+source "$(dirname "$0")/lib.bash"
+export PYTHONPATH=$ROOT/python GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
+
+cat >"$WORK/try_it.py" <<'PY'
+from guestplug import Panda
+
+panda = Panda(generic="x86_64")
+panda.load_plugin("guest_plugin_example")
+
+@panda.queue_blocking
+def run_cmd():
+    panda.revert_sync("root")
+    print(panda.run_serial_cmd("cat", no_timeout=True))
+    panda.end_analysis()
+
+panda.run()
+print("try_it done")
+PY
+timeout 120 python3 "$WORK/try_it.py" >"$WORK/try_it" 2>&1
+cat "$WORK/try_it"
+expect_contains "$WORK/try_it" "Guest \`/etc\` file count: "
+expect_contains "$WORK/try_it" "try_it done"
+
+cat >"$WORK/api.py" <<'PY'
+from guestplug import Panda, GuestplugError
+
+panda = Panda(generic="x86_64")
+panda.load_plugin("inject_test", {"plugins": "c_example"})
+
+@panda.queue_blocking
+def check():
+    panda.revert_sync("root")
+    print("etc entries:", panda.run_serial_cmd("ls -A /etc | wc -l", timeout=30).strip())
+    panda.run_serial_cmd("sleep 2")
+    try:
+        panda.revert_sync("no_such_snapshot")
+    except GuestplugError as error:
+        print("error:", error)
+    panda.end_analysis()
+
+panda.run()
+PY
+timeout 120 python3 "$WORK/api.py" >"$WORK/api" 2>&1
+cat "$WORK/api"
+count=$(sed -n 's/^etc entries: //p' "$WORK/api")
+[[ $count =~ ^[0-9]+$ ]] || fail "no /etc count from run_serial_cmd"
+expect_contains "$WORK/api" "inject_test: c_example sent u32 $count"
+expect_contains "$WORK/api" "error: loadvm of snapshot 'no_such_snapshot' failed"
