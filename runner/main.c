@@ -175,8 +175,11 @@ static int verb_run(int argc, char **argv)
         "Starts QEMU 11.1 under TCG with libguestplug.so and the host plugins given\n"
         "with -p, reverts to the 'root' snapshot (generic images), types each -c\n"
         "command on the serial console, prints its output and shuts QEMU down.\n"
+        "With -p and no -c it waits (at most --timeout) until a host plugin ends\n"
+        "the analysis; a host plugin ending it also cuts a running -c command short.\n"
         "\n"
         "Examples:\n"
+        "  guestplug run -g x86_64 -p guest_plugin_example\n"
         "  guestplug run -g x86_64 -c 'cat /proc/version'\n"
         "  guestplug run -a x86_64 --disk my.qcow2 --snapshot root -c 'uname -a'");
     g_option_context_add_main_entries(context, entries, NULL);
