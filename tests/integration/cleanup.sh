@@ -24,15 +24,20 @@ check_clean() { # WHAT
     [ -z "$(ls -A "$TMPDIR")" ] || fail "$1: left behind: $(ls -A "$TMPDIR")"
 }
 
+# A script's background jobs start with SIGINT ignored, and the runner
+# respects an ignored signal; restore the default as a terminal would have.
 for signal in INT TERM; do
-    "$GUESTPLUG" run -g x86_64 -c 'sleep 600' >"$WORK/out.$signal" 2>&1 &
+    env --default-signal=INT "$GUESTPLUG" run -g x86_64 -c 'sleep 600' \
+        >"$WORK/out.$signal" 2>&1 &
     runner=$!
     wait_for_qemu
     sleep 1
+    start=$SECONDS
     kill -s "$signal" "$runner"
     status=0
     wait "$runner" || status=$?
     [ "$status" -ne 0 ] || fail "runner exited 0 after SIG$signal"
+    [ $((SECONDS - start)) -lt 10 ] || fail "the runner took $((SECONDS - start)) s to die of SIG$signal"
     check_clean "SIG$signal"
 done
 
