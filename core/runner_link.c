@@ -2,11 +2,12 @@
 /*
  * The one message the core sends the runner: "end the analysis". The runner
  * passes a pipe's write end as runner_fd=N; a host plugin's gp_end_analysis
- * writes a line to it and the runner shuts QEMU down through QMP.
+ * writes "end STATUS" to it and the runner shuts QEMU down through QMP.
  */
 #include "runner_link.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "export.h"
@@ -19,15 +20,21 @@ void gp_runner_link_init(int fd)
     runner_fd = fd;
 }
 
-GP_EXPORT void gp_end_analysis(void)
+GP_EXPORT void gp_end_analysis_with_status(int status)
 {
     if (runner_fd < 0) {
         gp_log("gp_end_analysis: no runner to tell (QEMU was not started by guestplug)");
         return;
     }
-    static const char line[] = "end\n";
+    char line[32];
+    int length = snprintf(line, sizeof line, "end %d\n", status < 0 || status > 125 ? 1 : status);
     ssize_t written;
     do {
-        written = write(runner_fd, line, sizeof line - 1);
+        written = write(runner_fd, line, (size_t)length);
     } while (written < 0 && errno == EINTR);
+}
+
+GP_EXPORT void gp_end_analysis(void)
+{
+    gp_end_analysis_with_status(0);
 }

@@ -238,8 +238,13 @@ static int verb_run(int argc, char **argv)
     if (failed) {
         fprintf(stderr, "guestplug: %s\n", gp_vm_last_error(vm));
     }
+    int end_status = gp_vm_end_status(vm);
+    if (end_status) {
+        fprintf(stderr, "guestplug: a host plugin ended the analysis with status %d\n",
+                end_status);
+    }
     gp_vm_end(vm);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return failed ? EXIT_FAILURE : end_status;
 }
 
 static int verb_image(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,13 +63,25 @@ struct gp_vm {
     unsigned next_command_id;
     int end_pipe[2];        /* the core writes "end" to [1]; we watch [0] */
     bool ended;             /* a host plugin called gp_end_analysis */
+    int end_status;         /* the status it gave */
     char *last_error;
 };
+
+/* The core wrote "end STATUS" on the pipe: remember both. */
+static void mark_ended(gp_vm *vm)
+{
+    char line[32] = { 0 };
+    if (!vm->ended && vm->end_pipe[0] >= 0 &&
+        read(vm->end_pipe[0], line, sizeof line - 1) > 0) {
+        vm->end_status = (int)strtol(line + strlen("end"), NULL, 10);
+    }
+    vm->ended = true;
+}
 
 static int fail(gp_vm *vm, GError *error)
 {
     if (error && g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_ENDED)) {
-        vm->ended = true;
+        mark_ended(vm);
     }
     g_free(vm->last_error);
     vm->last_error = g_strdup(error ? error->message : "unknown error");
@@ -468,6 +481,7 @@ static bool launch(gp_vm *vm, bool with_core, GError **error)
         return false;
     }
     vm->ended = false;
+    vm->end_status = 0;
     g_autofree char *qmp_path = gp_qemu_process_path(vm->process, "qmp.sock");
     g_autofree char *serial_path = gp_qemu_process_path(vm->process, "serial.sock");
     g_autofree char *disk_copy = NULL;
@@ -828,7 +842,7 @@ GP_EXPORT int gp_vm_run_until_end(gp_vm *vm, int timeout_seconds)
                               &error) &&
              !g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_TIMEOUT))) {
             if (g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_ENDED)) {
-                vm->ended = true;
+                mark_ended(vm);
                 break;
             }
             return fail(vm, error);
@@ -843,6 +857,11 @@ GP_EXPORT int gp_vm_run_until_end(gp_vm *vm, int timeout_seconds)
 GP_EXPORT bool gp_vm_ended(const gp_vm *vm)
 {
     return vm->ended;
+}
+
+GP_EXPORT int gp_vm_end_status(const gp_vm *vm)
+{
+    return vm->ended ? vm->end_status : 0;
 }
 
 GP_EXPORT void gp_vm_end(gp_vm *vm)

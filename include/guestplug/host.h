@@ -118,6 +118,10 @@ int gp_guest_plugin_set_event_handler(const char *name, gp_guest_plugin_event_fn
  */
 void gp_end_analysis(void);
 
+/* As gp_end_analysis, reporting failure: `guestplug run` then exits with
+ * STATUS (1-125) and the C API's gp_vm_end_status() returns it. */
+void gp_end_analysis_with_status(int status);
+
 /*
  * A named channel that is not a guest plugin's: guest programs find it with
  * gp_channel_main(NAME). GP_CHANNEL_INVALID if NAME is taken or the table is

@@ -121,6 +121,10 @@ int gp_vm_run_until_end(gp_vm *vm, int timeout_seconds);
  * by that fails with this set, which is not an error of the guest. */
 bool gp_vm_ended(const gp_vm *vm);
 
+/* The status the host plugin ended the analysis with: 0 for success (and
+ * when it has not ended), else what it gave gp_end_analysis_with_status. */
+int gp_vm_end_status(const gp_vm *vm);
+
 /* Stops QEMU cleanly (quit over QMP, then signals) and frees the VM. */
 void gp_vm_end(gp_vm *vm);
 

@@ -32,10 +32,10 @@ static void on_event(const char *name, gp_guest_plugin_event event, int value,
     (void)opaque;
     if (event == GP_GUEST_PLUGIN_FAILED) {
         fprintf(stderr, "guest_plugin_example: %s failed: %s\n", name, detail);
-        gp_end_analysis();
+        gp_end_analysis_with_status(1);
     } else if (event == GP_GUEST_PLUGIN_EXITED && !(WIFEXITED(value) && !WEXITSTATUS(value))) {
         fprintf(stderr, "guest_plugin_example: %s ended with wait status %d\n", name, value);
-        gp_end_analysis();
+        gp_end_analysis_with_status(1);
     }
 }
 

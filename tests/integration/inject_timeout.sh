@@ -12,4 +12,6 @@ reason='injection timed out after 5 s: no process named "no_such_process" made a
 expect_contains "$WORK/out" "guestplug: could not start guest_daemon: $reason"
 expect_contains "$WORK/out" "guest_plugin_example: c_example failed: $reason"
 [ "$elapsed" -lt 20 ] || fail "took $elapsed s for a 5 s timeout"
-[ "$status" -eq 0 ] || fail "exit status $status: the plugin ended the analysis cleanly"
+# The example ends the analysis with status 1 when its guest plugin fails.
+[ "$status" -eq 1 ] || fail "exit status $status, want the host plugin's 1"
+expect_contains "$WORK/out" "guestplug: a host plugin ended the analysis with status 1"
