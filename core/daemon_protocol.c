@@ -23,6 +23,17 @@ void gp_daemon_put_header(uint8_t *out, uint32_t type, uint32_t length, uint32_t
     put_u32(out + 8, request);
 }
 
+size_t gp_daemon_put_load(uint8_t *out, uint32_t request, uint64_t elf_size, const char *name)
+{
+    size_t name_length = strlen(name);
+    gp_daemon_put_header(out, GP_DAEMON_LOAD, (uint32_t)(12 + name_length), request);
+    put_u32(out + GP_DAEMON_HEADER_SIZE, (uint32_t)elf_size);
+    put_u32(out + GP_DAEMON_HEADER_SIZE + 4, (uint32_t)(elf_size >> 32));
+    put_u32(out + GP_DAEMON_HEADER_SIZE + 8, (uint32_t)name_length);
+    memcpy(out + GP_DAEMON_HEADER_SIZE + 12, name, name_length);
+    return GP_DAEMON_HEADER_SIZE + 12 + name_length;
+}
+
 bool gp_daemon_parse_report(const uint8_t *data, size_t len, gp_daemon_report *out)
 {
     if (len < GP_DAEMON_HEADER_SIZE + 4) {

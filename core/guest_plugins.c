@@ -120,20 +120,9 @@ static void send_load(guest_plugin *plugin, GArray *events)
         return;
     }
     plugin->request = ++gpm.next_request;
-    size_t name_length = strlen(plugin->name);
-    uint8_t load_frame[GP_DAEMON_HEADER_SIZE + 12 + GP_DAEMON_MAX_NAME];
-    gp_daemon_put_header(load_frame, GP_DAEMON_LOAD, (uint32_t)(12 + name_length), plugin->request);
-    uint64_t size64 = size;
-    for (int i = 0; i < 8; i++) {
-        load_frame[GP_DAEMON_HEADER_SIZE + i] = (uint8_t)(size64 >> (8 * i));
-    }
-    uint32_t name_length32 = (uint32_t)name_length;
-    for (int i = 0; i < 4; i++) {
-        load_frame[GP_DAEMON_HEADER_SIZE + 8 + i] = (uint8_t)(name_length32 >> (8 * i));
-    }
-    memcpy(load_frame + GP_DAEMON_HEADER_SIZE + 12, plugin->name, name_length);
-    int result = gp_channel_table_push(gpm.table, GP_DAEMON_CHANNEL, load_frame,
-                                       GP_DAEMON_HEADER_SIZE + 12 + name_length);
+    uint8_t load_frame[GP_DAEMON_LOAD_FRAME_MAX];
+    size_t load_length = gp_daemon_put_load(load_frame, plugin->request, size, plugin->name);
+    int result = gp_channel_table_push(gpm.table, GP_DAEMON_CHANNEL, load_frame, load_length);
     g_autofree uint8_t *frame = g_malloc(GP_DAEMON_MAX_FRAME);
     for (gsize offset = 0; result == 0 && offset < size; offset += DATA_PER_FRAME) {
         size_t chunk = MIN(size - offset, DATA_PER_FRAME);
