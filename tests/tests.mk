@@ -3,13 +3,14 @@
 # `make test` runs scripts/setup, then tests/run (unit + integration).
 
 UNIT_TESTS := test_terminal test_config_panda test_host_plugin_path test_core_args \
-	test_qmp test_cpio test_hypercall
+	test_qmp test_cpio test_daemon_protocol test_hypercall
 SRCS_test_terminal := runner/terminal.c
 SRCS_test_config_panda := tools/config_panda.c
 SRCS_test_host_plugin_path := core/host_plugin_path.c
 SRCS_test_core_args := core/core_args.c
 SRCS_test_qmp := runner/qmp.c runner/error.c
 SRCS_test_cpio := runner/cpio.c runner/error.c
+SRCS_test_daemon_protocol := core/daemon_protocol.c
 SRCS_test_hypercall := core/hypercall.c core/channel_table.c core/manager.c core/log.c
 
 $(BUILD)/obj/tests/%.o $(BUILD)/obj-asan/tests/%.o: \
