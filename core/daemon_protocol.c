@@ -30,7 +30,10 @@ size_t gp_daemon_put_load(uint8_t *out, uint32_t request, uint64_t elf_size, con
     put_u32(out + GP_DAEMON_HEADER_SIZE, (uint32_t)elf_size);
     put_u32(out + GP_DAEMON_HEADER_SIZE + 4, (uint32_t)(elf_size >> 32));
     put_u32(out + GP_DAEMON_HEADER_SIZE + 8, (uint32_t)name_length);
-    memcpy(out + GP_DAEMON_HEADER_SIZE + 12, name, name_length);
+    /* Frames carry names without a terminator. */
+    for (size_t i = 0; i < name_length; i++) {
+        out[GP_DAEMON_HEADER_SIZE + 12 + i] = (uint8_t)name[i];
+    }
     return GP_DAEMON_HEADER_SIZE + 12 + name_length;
 }
 

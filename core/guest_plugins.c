@@ -123,7 +123,7 @@ static void send_load(guest_plugin *plugin, GArray *events)
     uint8_t load_frame[GP_DAEMON_LOAD_FRAME_MAX];
     size_t load_length = gp_daemon_put_load(load_frame, plugin->request, size, plugin->name);
     int result = gp_channel_table_push(gpm.table, GP_DAEMON_CHANNEL, load_frame, load_length);
-    g_autofree uint8_t *frame = g_malloc(GP_DAEMON_MAX_FRAME);
+    uint8_t *frame = g_malloc(GP_DAEMON_MAX_FRAME);
     for (gsize offset = 0; result == 0 && offset < size; offset += DATA_PER_FRAME) {
         size_t chunk = MIN(size - offset, DATA_PER_FRAME);
         gp_daemon_put_header(frame, GP_DAEMON_DATA, (uint32_t)chunk, plugin->request);
@@ -131,6 +131,7 @@ static void send_load(guest_plugin *plugin, GArray *events)
         result = gp_channel_table_push(gpm.table, GP_DAEMON_CHANNEL, frame,
                                        GP_DAEMON_HEADER_SIZE + chunk);
     }
+    g_free(frame);
     if (result < 0) {
         fail_plugin(plugin, -result, "channel 0's queue is full (raise queue_limit=)", events);
         return;
