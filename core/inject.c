@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "guest_memory.h"
 #include "log.h"
 #include "registers.h"
 
@@ -107,13 +108,6 @@ static void issue(long number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a
     }
 }
 
-static bool guest_write(uint64_t addr, const void *data, size_t length)
-{
-    g_autoptr(GByteArray) bytes = g_byte_array_sized_new((guint)length);
-    g_byte_array_append(bytes, data, (guint)length);
-    return qemu_plugin_write_memory_vaddr(addr, bytes);
-}
-
 static void put_pointer(uint8_t *at, uint64_t value)
 {
     for (unsigned i = 0; i < inj.abi->pointer_bytes; i++) {
@@ -126,9 +120,9 @@ static bool write_exec_arguments(const char *path)
 {
     uint8_t pointers[32] = { 0 };
     put_pointer(pointers, inj.scratch + AT_NAME);
-    return guest_write(inj.scratch + AT_PATH, path, strlen(path) + 1) &&
-           guest_write(inj.scratch + AT_ARGV, pointers, 2u * inj.abi->pointer_bytes) &&
-           guest_write(inj.scratch + AT_ENVP, pointers + 16, inj.abi->pointer_bytes);
+    return gp_guest_write(inj.scratch + AT_PATH, path, strlen(path) + 1) &&
+           gp_guest_write(inj.scratch + AT_ARGV, pointers, 2u * inj.abi->pointer_bytes) &&
+           gp_guest_write(inj.scratch + AT_ENVP, pointers + 16, inj.abi->pointer_bytes);
 }
 
 /* Sets up the registers for STEP, or moves on to the one after. */
@@ -156,14 +150,14 @@ static void begin(step next)
         issue(nr->memfd_create, inj.scratch + AT_NAME, 0, 0, 0);
         return;
     case STEP_OPEN:
-        guest_write(inj.scratch + AT_PATH, tmpfs_files[inj.open_attempt],
+        gp_guest_write(inj.scratch + AT_PATH, tmpfs_files[inj.open_attempt],
                     strlen(tmpfs_files[inj.open_attempt]) + 1);
         issue(nr->openat, (uint64_t)inj.abi->at_fdcwd, inj.scratch + AT_PATH,
               inj.abi->open_create, 0700);
         return;
     case STEP_WRITE: {
         size_t chunk = MIN(inj.daemon_size - inj.written, CHUNK);
-        guest_write(inj.scratch + AT_DATA, inj.daemon + inj.written, chunk);
+        gp_guest_write(inj.scratch + AT_DATA, inj.daemon + inj.written, chunk);
         issue(nr->write, (uint64_t)inj.fd, inj.scratch + AT_DATA, chunk, 0);
         return;
     }
@@ -268,7 +262,7 @@ static void advance(uint64_t result)
             return;
         }
         inj.scratch = result;
-        if (!guest_write(inj.scratch + AT_NAME, "guest_daemon", sizeof "guest_daemon")) {
+        if (!gp_guest_write(inj.scratch + AT_NAME, "guest_daemon", sizeof "guest_daemon")) {
             g_snprintf(inj.failure, sizeof inj.failure, "could not write into the scratch mapping at 0x%" G_GINT64_MODIFIER "x",
                          inj.scratch);
             begin(STEP_MUNMAP);
@@ -277,14 +271,15 @@ static void advance(uint64_t result)
         }
         return;
     case STEP_PRCTL: {
-        g_autoptr(GByteArray) comm = g_byte_array_new();
-        bool read = qemu_plugin_read_memory_vaddr(inj.scratch + AT_COMM, comm, 16);
+        char comm[16];
+        bool read = gp_guest_read(inj.scratch + AT_COMM, comm, sizeof comm);
         if (inj.options.verbose && read) {
-            g_autofree char *shown = gp_printable(comm->data, strnlen((char *)comm->data, 16));
+            g_autofree char *shown =
+                gp_printable((const uint8_t *)comm, strnlen(comm, sizeof comm));
             gp_log("inject: the process is named \"%s\"", shown);
         }
         if (is_error(result) || !read ||
-            strncmp((const char *)comm->data, inj.options.comm, 16) != 0) {
+            strncmp(comm, inj.options.comm, sizeof comm) != 0) {
             inj.comm_mismatch = true;
             reject_this_process();
             begin(STEP_MUNMAP);

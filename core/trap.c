@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "trap.h"
 
-#include <string.h>
-
+#include "guest_memory.h"
 #include "guestplug/abi.h"
 #include "log.h"
 #include "registers.h"
 
 enum { REG_MAGIC, REG_OP, REG_CHANNEL, REG_ARG1, REG_ARG2, REG_COUNT };
-
-#define GUEST_PAGE 4096u
 
 static struct {
     const gp_arch *arch;
@@ -19,64 +16,10 @@ static struct {
     bool registers_ok;
 } trap;
 
-/* Scratch buffer of the calling vCPU thread: the QEMU API appends to it. */
-static __thread GByteArray *memory_buffer;
-
-static GByteArray *thread_buffer(GByteArray **buffer)
-{
-    if (!*buffer) {
-        *buffer = g_byte_array_new();
-    }
-    g_byte_array_set_size(*buffer, 0);
-    return *buffer;
-}
-
 static uint64_t read_register(int which)
 {
     return gp_register_read(&trap.registers[which]);
 }
-
-static bool memory_read(void *context, uint64_t addr, void *buf, size_t len)
-{
-    (void)context;
-    GByteArray *buffer = thread_buffer(&memory_buffer);
-    if (addr + len < addr || !qemu_plugin_read_memory_vaddr(addr, buffer, len) ||
-        buffer->len < len) {
-        return false;
-    }
-    memcpy(buf, buffer->data, len);
-    return true;
-}
-
-static bool memory_write(void *context, uint64_t addr, const void *buf, size_t len)
-{
-    (void)context;
-    GByteArray *buffer = thread_buffer(&memory_buffer);
-    g_byte_array_append(buffer, buf, (guint)len);
-    return qemu_plugin_write_memory_vaddr(addr, buffer);
-}
-
-static bool memory_mapped(void *context, uint64_t addr, size_t len)
-{
-    (void)context;
-    uint64_t physical;
-    uint64_t end = addr + len;
-    if (end < addr) {
-        return false;
-    }
-    for (uint64_t page = addr & ~(uint64_t)(GUEST_PAGE - 1); page < end; page += GUEST_PAGE) {
-        if (!qemu_plugin_translate_vaddr(page, &physical)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static const gp_guest_memory guest_memory = {
-    .read = memory_read,
-    .write = memory_write,
-    .mapped = memory_mapped,
-};
 
 static void on_trap(unsigned int vcpu_index, void *userdata)
 {
@@ -92,7 +35,7 @@ static void on_trap(unsigned int vcpu_index, void *userdata)
         .arg1 = read_register(REG_ARG1),
         .arg2 = read_register(REG_ARG2),
     };
-    uint64_t result = gp_hypercall_dispatch(trap.table, &trap.limits, &call, &guest_memory,
+    uint64_t result = gp_hypercall_dispatch(trap.table, &trap.limits, &call, &gp_qemu_guest_memory,
                                             trap.arch->register_bytes);
     gp_register_write(&trap.registers[REG_MAGIC], result);
     if (resume_pc) {

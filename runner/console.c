@@ -39,17 +39,6 @@ static int try_connect(const char *path)
     return fd;
 }
 
-/* Error for a QEMU that died: its exit status and what it said. */
-static void set_exited_error(gp_qemu_process *process, int wait_status, const char *while_doing,
-                             GError **error)
-{
-    g_autofree char *how = gp_qemu_process_describe_exit(wait_status);
-    g_autofree char *said = gp_qemu_process_stderr_tail(process);
-    g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_QEMU_EXITED,
-                "QEMU %s while %s%s%s", how, while_doing,
-                *said ? "; QEMU's last messages:\n" : "", g_strchomp(said));
-}
-
 gp_console *gp_console_connect(const char *path, gp_qemu_process *process, int timeout_ms,
                                GError **error)
 {
@@ -59,7 +48,7 @@ gp_console *gp_console_connect(const char *path, gp_qemu_process *process, int t
 
     while ((fd = try_connect(path)) < 0) {
         if (!gp_qemu_process_running(process, &status)) {
-            set_exited_error(process, status, "starting", error);
+            gp_qemu_process_exit_error(process, status, "starting", error);
             return NULL;
         }
         if (g_get_monotonic_time() >= deadline) {
@@ -126,11 +115,6 @@ bool gp_console_write(gp_console *console, const char *text, GError **error)
         return false;
     }
     return true;
-}
-
-const char *gp_console_text(const gp_console *console)
-{
-    return console->text->str;
 }
 
 void gp_console_discard(gp_console *console)
@@ -208,7 +192,7 @@ bool gp_console_wait(gp_console *console, gp_console_done_fn done, void *opaque,
             !gp_qemu_process_running(console->process, &status)) {
             gp_qemu_process_wait(console->process, 2000, &status);
             g_autofree char *doing = g_strdup_printf("waiting for %s", what);
-            set_exited_error(console->process, status, doing, error);
+            gp_qemu_process_exit_error(console->process, status, doing, error);
             return false;
         }
     }

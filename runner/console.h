@@ -17,8 +17,7 @@ gp_console *gp_console_connect(const char *path, gp_qemu_process *process, int t
 
 bool gp_console_write(gp_console *console, const char *text, GError **error);
 
-/* Cleaned console text (no escapes, no \r) received since the last discard. */
-const char *gp_console_text(const gp_console *console);
+/* Forgets the console text received so far (waits see only what follows). */
 void gp_console_discard(gp_console *console);
 
 typedef bool (*gp_console_done_fn)(const char *text, size_t length, void *opaque);

@@ -136,11 +136,6 @@ gp_qemu_process *gp_qemu_process_new(GError **error)
     return process;
 }
 
-const char *gp_qemu_process_dir(const gp_qemu_process *process)
-{
-    return process->dir;
-}
-
 char *gp_qemu_process_path(gp_qemu_process *process, const char *name)
 {
     char *path = g_build_filename(process->dir, name, NULL);
@@ -273,7 +268,7 @@ bool gp_qemu_process_wait(gp_qemu_process *process, int timeout_ms, int *wait_st
     return true;
 }
 
-char *gp_qemu_process_describe_exit(int wait_status)
+static char *describe_exit(int wait_status)
 {
     if (WIFEXITED(wait_status)) {
         return g_strdup_printf("exited with status %d", WEXITSTATUS(wait_status));
@@ -285,12 +280,15 @@ char *gp_qemu_process_describe_exit(int wait_status)
     return g_strdup("stopped for an unknown reason");
 }
 
-char *gp_qemu_process_stderr_tail(gp_qemu_process *process)
+void gp_qemu_process_exit_error(gp_qemu_process *process, int wait_status,
+                                const char *while_doing, GError **error)
 {
+    g_autofree char *how = describe_exit(wait_status);
     g_mutex_lock(&process->stderr_lock);
-    char *tail = g_strdup(process->stderr_tail->str);
+    g_autofree char *said = g_strdup(process->stderr_tail->str);
     g_mutex_unlock(&process->stderr_lock);
-    return tail;
+    g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_QEMU_EXITED, "QEMU %s while %s%s%s", how,
+                while_doing, *said ? "; QEMU's last messages:\n" : "", g_strchomp(said));
 }
 
 void gp_qemu_process_free(gp_qemu_process *process)

@@ -18,7 +18,6 @@ typedef struct gp_qemu_process gp_qemu_process;
 /* A private directory for one VM's sockets, registered for cleanup. */
 gp_qemu_process *gp_qemu_process_new(GError **error);
 
-const char *gp_qemu_process_dir(const gp_qemu_process *process);
 /* DIR/NAME; the file is removed with the directory. */
 char *gp_qemu_process_path(gp_qemu_process *process, const char *name);
 
@@ -35,11 +34,12 @@ bool gp_qemu_process_running(gp_qemu_process *process, int *wait_status);
 /* Waits up to TIMEOUT_MS for QEMU to exit; true if it did. */
 bool gp_qemu_process_wait(gp_qemu_process *process, int timeout_ms, int *wait_status);
 
-/* "exited with status 1" / "was killed by signal 11 (Segmentation fault)". */
-char *gp_qemu_process_describe_exit(int wait_status);
-
-/* The last lines QEMU wrote to stderr, for error messages ("" if none). */
-char *gp_qemu_process_stderr_tail(gp_qemu_process *process);
+/*
+ * Sets ERROR to "QEMU exited with status 1 while WHILE_DOING" (or "was
+ * killed by signal N (...)") followed by the last lines QEMU wrote to stderr.
+ */
+void gp_qemu_process_exit_error(gp_qemu_process *process, int wait_status,
+                                const char *while_doing, GError **error);
 
 /* Kills QEMU if still running (SIGTERM, then SIGKILL), removes the
  * directory and frees everything. */

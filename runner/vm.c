@@ -516,12 +516,8 @@ static bool launch(gp_vm *vm, bool with_core, GError **error)
     if (!vm->qmp) {
         int status = 0;
         if (gp_qemu_process_wait(vm->process, 2000, &status)) {
-            g_autofree char *how = gp_qemu_process_describe_exit(status);
-            g_autofree char *said = gp_qemu_process_stderr_tail(vm->process);
             g_clear_error(error);
-            g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_QEMU_EXITED,
-                        "QEMU %s while starting%s%s", how,
-                        *said ? "; its last messages:\n" : "", g_strchomp(said));
+            gp_qemu_process_exit_error(vm->process, status, "starting", error);
         }
         return false;
     }
