@@ -17,6 +17,12 @@ DESTDIR ?=
 BUILD ?= build
 VERSION := 0.1.0
 
+# The QEMU series and plugin API guestplug supports: GP_QEMU_SERIES and
+# GP_QEMU_PLUGIN_API (override either on the make command line to try another).
+include core/qemu/supported
+QEMU_SUPPORT_FLAGS := -DGP_QEMU_SERIES='"$(GP_QEMU_SERIES)"' \
+	-DGP_QEMU_PLUGIN_API_VERSION=$(GP_QEMU_PLUGIN_API)
+
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 GLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 2>/dev/null)
@@ -31,7 +37,7 @@ ABS_BUILD := $(abspath $(BUILD))
 WARNINGS := -Wall -Wextra -Werror
 COMMON_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) -g -O2 -fPIC -Iinclude \
 	-DGP_SOURCE_DIR='"$(ABS_SRC)"' -DGP_BUILD_DIR='"$(ABS_BUILD)"' \
-	-DGP_PREFIX='"$(PREFIX)"' -DGP_VERSION='"$(VERSION)"'
+	-DGP_PREFIX='"$(PREFIX)"' -DGP_VERSION='"$(VERSION)"' $(QEMU_SUPPORT_FLAGS)
 CFLAGS ?=
 LDFLAGS ?=
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -44,9 +50,11 @@ all:
 write_if_changed = $(if $(filter clean,$(MAKECMDGOALS)),,$(shell mkdir -p $(dir $(1)) && \
 	printf '%s\n' '$(2)' | cmp -s - $(1) || printf '%s\n' '$(2)' > $(1)))
 
-# The paths compiled into the binaries: a new PREFIX rebuilds what uses them.
+# The paths and QEMU support compiled into the binaries: a new PREFIX or
+# GP_QEMU_* value rebuilds what uses them.
 CONFIG_STAMP := $(BUILD)/config-paths
-$(call write_if_changed,$(CONFIG_STAMP),$(ABS_SRC) $(ABS_BUILD) $(PREFIX) $(VERSION))
+$(call write_if_changed,$(CONFIG_STAMP),$(ABS_SRC) $(ABS_BUILD) $(PREFIX) $(VERSION) \
+	$(GP_QEMU_SERIES) $(GP_QEMU_PLUGIN_API))
 
 include core/core.mk
 include runner/runner.mk
@@ -70,8 +78,10 @@ $(BUILD)/obj-asan/%.o: %.c $(CONFIG_STAMP)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
+# Packages and QEMU (docs/setup.md). The QEMU support values go along, so
+# `make GP_QEMU_SERIES=... setup` provisions what that build accepts.
 setup:
-	scripts/setup
+	GP_QEMU_SERIES='$(GP_QEMU_SERIES)' GP_QEMU_PLUGIN_API='$(GP_QEMU_PLUGIN_API)' scripts/setup
 	@mkdir -p $(BUILD) && touch $(BUILD)/.setup-done
 
 install: all
@@ -79,6 +89,8 @@ install: all
 		$(DESTDIR)$(PREFIX)/include/guestplug $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/share/guestplug
 	install -m 755 $(BUILD)/bin/guestplug $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 scripts/setup $(DESTDIR)$(PREFIX)/lib/guestplug/setup
+	install -m 644 core/qemu/supported $(DESTDIR)$(PREFIX)/lib/guestplug/qemu-supported
 	install -m 755 $(BUILD)/lib/libguestplug.so $(DESTDIR)$(PREFIX)/lib/guestplug/
 	install -m 644 $(BUILD)/lib/libguestplug-run.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/lib/libguestplug-run.so $(DESTDIR)$(PREFIX)/lib/
@@ -106,8 +118,8 @@ LINT_SRCS := $(wildcard core/*.c core/arch/*.c runner/*.c tools/*.c)
 .PHONY: lint
 lint:
 	cppcheck --error-exitcode=1 --enable=warning,performance,portability --inline-suppr -q \
-		--std=c11 --library=gtk -D__x86_64__ -D__GNUC__ -Iinclude -Icore -Irunner -Itools \
-		-Iguest/lib $(LINT_SRCS) guest/lib guest/daemon
+		--std=c11 --library=gtk -D__x86_64__ -D__GNUC__ $(QEMU_SUPPORT_FLAGS) \
+		-Iinclude -Icore -Irunner -Itools -Iguest/lib $(LINT_SRCS) guest/lib guest/daemon
 	clang-tidy -quiet $(LINT_SRCS) -- -std=c11 -D_GNU_SOURCE -Iinclude -Icore -Irunner \
 		-Itools $(RUNNER_CFLAGS) -DGP_SOURCE_DIR='""' -DGP_BUILD_DIR='""' -DGP_PREFIX='""' \
-		-DGP_VERSION='""'
+		-DGP_VERSION='""' $(QEMU_SUPPORT_FLAGS)

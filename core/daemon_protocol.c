@@ -37,13 +37,19 @@ size_t gp_daemon_put_load(uint8_t *out, uint32_t request, uint64_t elf_size, con
     return GP_DAEMON_HEADER_SIZE + 12 + name_length;
 }
 
+size_t gp_daemon_put_ping(uint8_t *out, uint32_t request)
+{
+    gp_daemon_put_header(out, GP_DAEMON_PING, 0, request);
+    return GP_DAEMON_HEADER_SIZE;
+}
+
 bool gp_daemon_parse_report(const uint8_t *data, size_t len, gp_daemon_report *out)
 {
     if (len < GP_DAEMON_HEADER_SIZE + 4) {
         return false;
     }
     uint32_t type = get_u32(data), length = get_u32(data + 4);
-    if (type < GP_DAEMON_HELLO || type > GP_DAEMON_EXITED || length < 4 ||
+    if (type < GP_DAEMON_HELLO || type > GP_DAEMON_PONG || length < 4 ||
         length != len - GP_DAEMON_HEADER_SIZE || length - 4 > GP_DAEMON_MAX_NAME) {
         return false;
     }

@@ -14,7 +14,7 @@
 #include "guestplug/daemon.h"
 
 typedef struct gp_daemon_report {
-    uint32_t type;        /* HELLO, STARTED, FAILED or EXITED */
+    uint32_t type;        /* HELLO, STARTED, FAILED, EXITED or PONG */
     uint32_t request;
     uint32_t value;       /* pid, errno or wait status */
     char name[GP_DAEMON_MAX_NAME + 1];
@@ -32,5 +32,8 @@ void gp_daemon_put_header(uint8_t *out, uint32_t type, uint32_t length, uint32_t
 /* Writes a LOAD frame for NAME (at most GP_DAEMON_MAX_NAME bytes) into OUT;
  * returns its length. */
 size_t gp_daemon_put_load(uint8_t *out, uint32_t request, uint64_t elf_size, const char *name);
+
+/* Writes a PING frame (a bare header) into OUT; returns its length. */
+size_t gp_daemon_put_ping(uint8_t *out, uint32_t request);
 
 #endif

@@ -1,8 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Guest virtual memory through QEMU's debug accesses: the current vCPU's page
- * tables, no faults raised. Only on a vCPU thread, inside a callback. Used by
- * the hypercall dispatcher (as its gp_guest_memory) and by the injector.
+ * Guest virtual memory as the calling process could use it, for the
+ * hypercall dispatcher (as its gp_guest_memory) and the injector.
+ *
+ * QEMU's vaddr API (read/write_memory_vaddr, translate_vaddr) ignores the
+ * user/supervisor bit, read-only pages and copy-on-write, so an
+ * unprivileged guest process could make the host write into page cache or
+ * kernel memory and read kernel memory (SPEC §9). It is not used. Instead
+ * every access walks the calling process's page tables with the
+ * architecture's gp_user_paging (core/arch), from the vCPU's registers and
+ * physical reads, and moves the bytes with QEMU's physical-address API to
+ * the pages the walk allowed.
+ *
+ * Only on a vCPU thread, inside a callback registered with register access.
  */
 #ifndef GP_CORE_GUEST_MEMORY_H
 #define GP_CORE_GUEST_MEMORY_H
@@ -11,19 +21,46 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/arch.h"
 #include "hypercall.h"
 
-/* Copies LEN bytes at ADDR into BUF; false if any page is missing. */
-bool gp_guest_read(uint64_t addr, void *buf, size_t len);
+/*
+ * One hypercall's (or one injector step's) view of guest memory: the
+ * translation registers, read on first use, and the range last allowed,
+ * whose translation the read or write that follows reuses instead of
+ * walking again. Valid for one callback only: start each from
+ * GP_GUEST_VIEW_INIT, never keep one across callbacks (the guest changes
+ * its page tables in between).
+ */
+typedef struct gp_guest_view {
+    bool registers_read, registers_ok;
+    uint64_t registers[GP_PAGING_REGISTERS];
+    uint64_t translation; /* the thread's translation of this range; 0 = none */
+    uint64_t addr, length;
+    bool write;
+} gp_guest_view;
 
-/* Writes BUF over ADDR; ignores page protection and copy-on-write, so only
- * for memory the caller knows is private to the process. */
-bool gp_guest_write(uint64_t addr, const void *buf, size_t len);
+#define GP_GUEST_VIEW_INIT { 0 }
 
-/* Is every page of [ADDR, ADDR+LEN) mapped and present? */
-bool gp_guest_mapped(uint64_t addr, size_t len);
+/* Once, before any vCPU runs: whose page tables to walk. */
+void gp_guest_memory_init(const gp_arch *arch);
 
-/* The three above, for gp_hypercall_dispatch. */
-extern const gp_guest_memory gp_qemu_guest_memory;
+/* May the calling process access every byte of [ADDR, ADDR+LEN) from user
+ * mode (WRITE: write it too)? Always true for LEN 0. */
+bool gp_guest_accessible(gp_guest_view *view, uint64_t addr, size_t len, bool write);
+
+/* Copies LEN bytes at ADDR into BUF, if the process may read them all. */
+bool gp_guest_read(gp_guest_view *view, uint64_t addr, void *buf, size_t len);
+
+/*
+ * Writes BUF over [ADDR, ADDR+LEN), if the process may write every byte of
+ * it; otherwise writes nothing. (A range the page tables allow but that is
+ * not memory at all, such as a hole of the physical address space a root
+ * process mapped through /dev/mem, fails half way: see guest_memory.c.)
+ */
+bool gp_guest_write(gp_guest_view *view, uint64_t addr, const void *buf, size_t len);
+
+/* The dispatcher's interface over VIEW. */
+gp_guest_memory gp_guest_memory_of(gp_guest_view *view);
 
 #endif

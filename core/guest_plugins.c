@@ -7,17 +7,28 @@
 
 #include "daemon_protocol.h"
 #include "export.h"
+#include "guest_clock.h"
 #include "inject.h"
 #include "log.h"
+#include "runner_link.h"
 
 #define MAX_GUEST_PLUGIN_BYTES (256u << 20)
 #define DATA_PER_FRAME (GP_DAEMON_MAX_FRAME - GP_DAEMON_HEADER_SIZE)
+/* While plugins are on their way or running, a daemon silent this long
+ * (wall clock) is pinged, so that its death does not go unnoticed. */
+#define KEEPALIVE_US (1 * G_USEC_PER_SEC)
+/* A daemon that dies twice while a plugin is sent to it: the plugin fails. */
+#define MAX_DAEMONS_LOST_PER_PLUGIN 2
+/* An injected daemon must call in within this many ping timeouts of guest
+ * run time; after so many silent injections in a row the plugins fail. */
+#define HELLO_TIMEOUTS 5u
+#define MAX_SILENT_INJECTIONS 3u
 
 typedef enum plugin_state {
-    PLUGIN_PENDING, /* waiting for the daemon */
+    PLUGIN_PENDING, /* waiting for a daemon that answers (injection, PONG) */
     PLUGIN_SENT,    /* LOAD and its DATA are queued for the daemon */
     PLUGIN_RUNNING,
-    PLUGIN_DONE,    /* exited, failed, or lost to a snapshot revert */
+    PLUGIN_DONE,    /* exited, failed, or lost to a revert or a dead daemon */
 } plugin_state;
 
 typedef struct guest_plugin {
@@ -26,6 +37,7 @@ typedef struct guest_plugin {
     gp_channel_id channel;
     uint32_t request;
     plugin_state state;
+    unsigned daemons_lost; /* daemons that died while it was SENT to them */
     gp_guest_plugin_event_fn event;
     void *event_opaque;
 } guest_plugin;
@@ -38,6 +50,17 @@ static struct {
     bool can_inject;
     bool daemon_up;
     uint32_t next_request;
+
+    /* Liveness: is the daemon that said HELLO still there? */
+    unsigned ping_timeout_ms;  /* of guest run time (guest_clock.h) */
+    uint32_t daemon_pid;       /* from its HELLO */
+    uint32_t ping;             /* the PING awaiting its PONG, or 0 */
+    uint64_t silent_since_ms;  /* guest run time of the last sign of life */
+    size_t daemon_queue_bytes; /* on channel 0 at the last look: less = it reads */
+    gint64 last_heard;         /* wall clock of the daemon's last frame */
+    bool injecting;            /* the injector was asked for a daemon, not done yet */
+    bool awaiting_hello;       /* injected, and not heard from yet */
+    unsigned silent_injections; /* in a row, whose daemon never called in */
 } gpm;
 
 typedef struct pending_event {
@@ -50,22 +73,32 @@ typedef struct pending_event {
 } pending_event;
 
 /* Events are collected under the lock and delivered after it is dropped,
- * so handlers may call any host API function. */
+ * so handlers may call any host API function. The runner hears of every
+ * event, whether or not a host plugin handles it. */
 static void queue_event(GArray *events, guest_plugin *plugin, gp_guest_plugin_event event,
                         int value, const char *detail)
 {
-    if (plugin->event) {
-        pending_event e = { plugin->event, plugin->event_opaque, g_strdup(plugin->name), event,
-                            value, g_strdup(detail ? detail : "") };
-        g_array_append_val(events, e);
-    }
+    pending_event e = { plugin->event, plugin->event_opaque, g_strdup(plugin->name), event,
+                        value, g_strdup(detail ? detail : "") };
+    g_array_append_val(events, e);
 }
+
+static const char *const event_names[] = {
+    [GP_GUEST_PLUGIN_STARTED] = "started",
+    [GP_GUEST_PLUGIN_FAILED] = "failed",
+    [GP_GUEST_PLUGIN_EXITED] = "exited",
+    [GP_GUEST_PLUGIN_LOST] = "lost",
+    [GP_GUEST_PLUGIN_DAEMON_GONE] = "daemon_gone",
+};
 
 static void deliver_events(GArray *events)
 {
     for (guint i = 0; i < events->len; i++) {
         pending_event *e = &g_array_index(events, pending_event, i);
-        e->fn(e->name, e->event, e->value, e->detail, e->opaque);
+        gp_runner_link_guest_plugin(e->name, event_names[e->event], e->value, e->detail);
+        if (e->fn) {
+            e->fn(e->name, e->event, e->value, e->detail, e->opaque);
+        }
         g_free(e->name);
         g_free(e->detail);
     }
@@ -149,6 +182,186 @@ static void send_all_pending(GArray *events)
     }
 }
 
+/*
+ * Whether to ask the injector for a daemon now: not while one is being
+ * injected or has been and may still call in, since two daemons reading
+ * channel 0 would split each other's frames. Lock held; the caller calls
+ * gp_inject_request() once the lock is dropped.
+ */
+static bool want_daemon(void)
+{
+    if (gpm.daemon_up || gpm.injecting || gpm.awaiting_hello) {
+        return false;
+    }
+    gpm.injecting = true;
+    return true;
+}
+
+/* The guest clock runs only while an answer is awaited. Lock held. */
+static void update_clock(void)
+{
+    gp_guest_clock_measure(gpm.ping != 0 || gpm.awaiting_hello);
+}
+
+/* A frame from the daemon, or its reading of channel 0: it lives. */
+static void heard_from_daemon(void)
+{
+    gpm.last_heard = g_get_monotonic_time();
+    gpm.silent_since_ms = gp_guest_clock_ms();
+}
+
+/*
+ * Asks the daemon whether it is still there. Nothing blocks: LOADs wait
+ * (PENDING) for its PONG, and the clock's tick gives up on it after
+ * ping_timeout_ms of guest run time. Lock held.
+ */
+static void send_ping(void)
+{
+    uint8_t frame[GP_DAEMON_HEADER_SIZE];
+    if (++gpm.next_request == 0) {
+        ++gpm.next_request; /* 0 answers nothing */
+    }
+    gpm.ping = gpm.next_request;
+    size_t length = gp_daemon_put_ping(frame, gpm.ping);
+    /* A full channel 0 is itself a daemon that does not read: the timeout
+     * decides either way. */
+    (void)gp_channel_table_push(gpm.table, GP_DAEMON_CHANNEL, frame, length);
+    gpm.daemon_queue_bytes = gp_channel_table_queued(gpm.table, GP_DAEMON_CHANNEL);
+    gpm.silent_since_ms = gp_guest_clock_ms();
+    update_clock();
+}
+
+static bool drop_frame(void *context, const uint8_t *bytes, size_t length)
+{
+    (void)context, (void)bytes, (void)length;
+    return true;
+}
+
+/* Frames queued for a daemon that is gone: the next one must not run its
+ * plugins' LOADs too, since they are sent again. Lock held. */
+static void drop_daemon_queue(void)
+{
+    while (gp_channel_table_pop(gpm.table, GP_DAEMON_CHANNEL, GP_DAEMON_MAX_FRAME, drop_frame,
+                                NULL) > 0) {
+    }
+}
+
+/*
+ * The daemon is gone (WHY). Plugins it ran are LOST (it would have
+ * reported their exit); those on their way to it go to the next daemon,
+ * unless daemons keep dying under them. Lock held; true if a new daemon
+ * is needed now.
+ */
+static bool daemon_gone(const char *why, GArray *events)
+{
+    bool pending = false;
+    g_autofree char *lost = g_strdup_printf(
+        "guest_daemon (pid %u) is gone (%s): the plugin may still run, but its exit will "
+        "not be reported", gpm.daemon_pid, why);
+    g_autofree char *again = g_strdup_printf(
+        "guest_daemon (pid %u) is gone (%s): sending the plugin to a new one",
+        gpm.daemon_pid, why);
+
+    gpm.daemon_up = false;
+    gpm.ping = 0;
+    gpm.awaiting_hello = false;
+    drop_daemon_queue();
+    for (guint i = 0; i < gpm.plugins->len; i++) {
+        guest_plugin *plugin = g_ptr_array_index(gpm.plugins, i);
+        if (plugin->state == PLUGIN_RUNNING) {
+            plugin->state = PLUGIN_DONE;
+            queue_event(events, plugin, GP_GUEST_PLUGIN_LOST, 0, lost);
+        } else if (plugin->state == PLUGIN_SENT &&
+                   ++plugin->daemons_lost >= MAX_DAEMONS_LOST_PER_PLUGIN) {
+            g_autofree char *detail = g_strdup_printf(
+                "%u guest_daemons died while it was being started (the last: %s)",
+                plugin->daemons_lost, why);
+            fail_plugin(plugin, 0, detail, events);
+        } else if (plugin->state == PLUGIN_SENT || plugin->state == PLUGIN_PENDING) {
+            plugin->state = PLUGIN_PENDING;
+            queue_event(events, plugin, GP_GUEST_PLUGIN_DAEMON_GONE, (int)gpm.daemon_pid, again);
+            pending = true;
+        }
+    }
+    gp_log("guest_daemon (pid %u) is gone: %s; %s", gpm.daemon_pid, why,
+           pending ? "injecting a new one" : "a new one is injected at the next load");
+    update_clock();
+    return pending && want_daemon();
+}
+
+/* An injected daemon never called in. Lock held; true to inject again. */
+static bool daemon_never_called_in(GArray *events)
+{
+    unsigned waited_ms = HELLO_TIMEOUTS * gpm.ping_timeout_ms;
+    gpm.awaiting_hello = false;
+    update_clock();
+    if (++gpm.silent_injections < MAX_SILENT_INJECTIONS) {
+        gp_log("guest_daemon was injected but did not call in within %u ms of guest run "
+               "time; injecting it again", waited_ms);
+        return want_daemon();
+    }
+    g_autofree char *why = g_strdup_printf(
+        "guest_daemon was injected %u times but never called in (within %u ms each)",
+        gpm.silent_injections, waited_ms);
+    gpm.silent_injections = 0;
+    for (guint i = 0; i < gpm.plugins->len; i++) {
+        guest_plugin *plugin = g_ptr_array_index(gpm.plugins, i);
+        if (plugin->state == PLUGIN_PENDING) {
+            fail_plugin(plugin, 0, why, events);
+        }
+    }
+    return false;
+}
+
+static bool any_plugin_in(plugin_state a, plugin_state b)
+{
+    for (guint i = 0; i < gpm.plugins->len; i++) {
+        plugin_state state = ((guest_plugin *)g_ptr_array_index(gpm.plugins, i))->state;
+        if (state == a || state == b) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Every GP_GUEST_CLOCK_TICK_MS, on the clock's thread: gives up on a
+ * daemon that has not answered in time (so no vCPU ever waits for the
+ * guest), and pings one that has been quiet while plugins depend on it.
+ */
+static void on_clock_tick(void)
+{
+    GArray *events = g_array_new(FALSE, FALSE, sizeof(pending_event));
+    bool inject = false;
+    g_mutex_lock(&gpm.lock);
+    uint64_t now_ms = gp_guest_clock_ms();
+    if (gpm.ping) {
+        size_t queued = gp_channel_table_queued(gpm.table, GP_DAEMON_CHANNEL);
+        if (queued < gpm.daemon_queue_bytes) {
+            heard_from_daemon(); /* still reading a long stream of DATA */
+        }
+        gpm.daemon_queue_bytes = queued;
+        if (now_ms - gpm.silent_since_ms >= gpm.ping_timeout_ms) {
+            g_autofree char *why = g_strdup_printf(
+                "no answer to a ping within %u ms of guest run time: killed, crashed or "
+                "exited", gpm.ping_timeout_ms);
+            inject = daemon_gone(why, events);
+        }
+    } else if (gpm.awaiting_hello) {
+        if (now_ms - gpm.silent_since_ms >= HELLO_TIMEOUTS * gpm.ping_timeout_ms) {
+            inject = daemon_never_called_in(events);
+        }
+    } else if (gpm.daemon_up && any_plugin_in(PLUGIN_SENT, PLUGIN_RUNNING) &&
+               g_get_monotonic_time() - gpm.last_heard >= KEEPALIVE_US) {
+        send_ping();
+    }
+    g_mutex_unlock(&gpm.lock);
+    deliver_events(events);
+    if (inject) {
+        gp_inject_request();
+    }
+}
+
 static void on_daemon_frame(gp_channel_id ch, const uint8_t *data, size_t len, void *opaque)
 {
     (void)ch, (void)opaque;
@@ -163,11 +376,24 @@ static void on_daemon_frame(gp_channel_id ch, const uint8_t *data, size_t len, v
     g_mutex_lock(&gpm.lock);
     guest_plugin *plugin = report.type == GP_DAEMON_EXITED ? find_by_name(report.name)
                                                            : find_by_request(report.request);
+    heard_from_daemon();
     switch (report.type) {
     case GP_DAEMON_HELLO:
         gpm.daemon_up = true;
+        gpm.daemon_pid = report.value;
+        gpm.ping = 0;
+        gpm.awaiting_hello = false;
+        gpm.silent_injections = 0;
+        update_clock();
         gp_log("guest_daemon is up (pid %u)", report.value);
         send_all_pending(events);
+        break;
+    case GP_DAEMON_PONG:
+        if (gpm.ping && report.request == gpm.ping) {
+            gpm.ping = 0;
+            update_clock();
+            send_all_pending(events);
+        }
         break;
     case GP_DAEMON_STARTED:
         if (plugin && plugin->state == PLUGIN_SENT) {
@@ -224,6 +450,14 @@ static bool valid_name(const char *name)
     return true;
 }
 
+/* A load that cannot even begin still counts as a failed guest plugin for
+ * the runner: the user asked for it and it will not run. */
+static gp_channel_id refuse(const char *name, const char *why)
+{
+    gp_runner_link_guest_plugin(valid_name(name) ? name : "(invalid-name)", "failed", 0, why);
+    return GP_CHANNEL_INVALID;
+}
+
 static gp_channel_id load(const char *name, const char *explicit_path, gp_channel_recv_fn cb,
                           void *opaque)
 {
@@ -234,13 +468,13 @@ static gp_channel_id load(const char *name, const char *explicit_path, gp_channe
     if (!valid_name(name)) {
         gp_log("\"%s\" is not a guest plugin name (1 to %u letters, digits, '_', '-', '.')",
                name ? name : "(null)", GP_DAEMON_MAX_NAME);
-        return GP_CHANNEL_INVALID;
+        return refuse(name, "not a valid guest plugin name");
     }
     g_autofree char *path = NULL;
     if (explicit_path) {
         if (!g_file_test(explicit_path, G_FILE_TEST_IS_REGULAR)) {
             gp_log("guest plugin \"%s\": no file at %s", name, explicit_path);
-            return GP_CHANNEL_INVALID;
+            return refuse(name, "its file does not exist");
         }
         path = g_strdup(explicit_path);
     } else {
@@ -252,13 +486,14 @@ static gp_channel_id load(const char *name, const char *explicit_path, gp_channe
             fprintf(stderr, "No guest plugin path was provided but plugin \"%s\" could not be "
                     "found, ensure \"%s\" has been built.\nSearched:%s\n", name, name,
                     searched->str);
-            return GP_CHANNEL_INVALID;
+            return refuse(name, "it has not been built (see the paths searched above)");
         }
     }
 
     GArray *events = g_array_new(FALSE, FALSE, sizeof(pending_event));
     gp_channel_id channel = GP_CHANNEL_INVALID;
     bool need_daemon = false;
+    const char *refused = NULL; /* why, for the runner, when this request is refused */
     g_mutex_lock(&gpm.lock);
     guest_plugin *plugin = find_by_name(name);
     if (plugin && plugin->state != PLUGIN_DONE) {
@@ -267,6 +502,7 @@ static gp_channel_id load(const char *name, const char *explicit_path, gp_channe
     } else if (!gpm.can_inject) {
         gp_log("guest plugin \"%s\": this QEMU target has no guest_daemon or injector yet",
                name);
+        refused = "this guest architecture has no injector yet";
     } else {
         if (plugin) {
             /* Loaded before, now gone: reuse its channel for the new run. */
@@ -279,19 +515,28 @@ static gp_channel_id load(const char *name, const char *explicit_path, gp_channe
             g_ptr_array_add(gpm.plugins, plugin);
         } else {
             gp_log("guest plugin \"%s\": a channel of that name already exists", name);
+            refused = "a channel of that name already exists";
         }
         if (plugin) {
+            gp_runner_link_guest_plugin(name, "requested", 0, "");
             plugin->path = g_steal_pointer(&path);
             plugin->state = PLUGIN_PENDING;
+            plugin->daemons_lost = 0;
             channel = plugin->channel;
             if (gpm.daemon_up) {
-                send_load(plugin, events);
+                /* Is it still there? The LOAD follows its PONG. */
+                if (!gpm.ping) {
+                    send_ping();
+                }
             } else {
-                need_daemon = true;
+                need_daemon = want_daemon();
             }
         }
     }
     g_mutex_unlock(&gpm.lock);
+    if (refused) {
+        refuse(name, refused);
+    }
     if (need_daemon) {
         gp_inject_request();
     }
@@ -332,8 +577,14 @@ void gp_guest_plugins_injected(bool ok, const char *reason)
 {
     GArray *events = g_array_new(FALSE, FALSE, sizeof(pending_event));
     g_mutex_lock(&gpm.lock);
+    gpm.injecting = false;
     if (ok) {
         gp_log("guest_daemon injected; waiting for it to call in");
+        if (!gpm.daemon_up) { /* its HELLO may have come first */
+            gpm.awaiting_hello = true;
+            gpm.silent_since_ms = gp_guest_clock_ms();
+            update_clock();
+        }
     } else {
         gp_log("could not start guest_daemon: %s", reason);
         for (guint i = 0; i < gpm.plugins->len; i++) {
@@ -350,29 +601,43 @@ void gp_guest_plugins_injected(bool ok, const char *reason)
 void gp_guest_plugins_reset(void)
 {
     bool pending = false;
+    GArray *events = g_array_new(FALSE, FALSE, sizeof(pending_event));
     g_mutex_lock(&gpm.lock);
     gpm.daemon_up = false;
+    gpm.ping = 0;
+    gpm.awaiting_hello = false;
+    gpm.injecting = false; /* the injector dropped what it was doing (gp_inject_reset) */
+    update_clock();
     for (guint i = 0; gpm.plugins && i < gpm.plugins->len; i++) {
         guest_plugin *plugin = g_ptr_array_index(gpm.plugins, i);
         if (plugin->state == PLUGIN_SENT) {
             plugin->state = PLUGIN_PENDING; /* the daemon it was sent to is gone */
         } else if (plugin->state == PLUGIN_RUNNING) {
             plugin->state = PLUGIN_DONE;
+            queue_event(events, plugin, GP_GUEST_PLUGIN_LOST, 0,
+                        "the guest was reverted to a snapshot while it ran");
         }
         pending |= plugin->state == PLUGIN_PENDING;
     }
+    bool inject = pending && want_daemon();
     g_mutex_unlock(&gpm.lock);
+    deliver_events(events);
     gp_channel_table_drop_queues(gpm.table);
-    if (pending) {
+    if (inject) {
         gp_inject_request();
     }
 }
 
-void gp_guest_plugins_init(gp_channel_table *table, const char *arch_dir, bool can_inject)
+void gp_guest_plugins_init(gp_channel_table *table, const char *arch_dir, bool can_inject,
+                           unsigned ping_timeout_ms)
 {
     gpm.table = table;
     gpm.arch_dir = g_strdup(arch_dir);
     gpm.can_inject = can_inject;
+    gpm.ping_timeout_ms = ping_timeout_ms;
     gpm.plugins = g_ptr_array_new();
     gp_channel_table_add_fixed(table, GP_DAEMON_CHANNEL, "guest_daemon", on_daemon_frame, NULL);
+    if (can_inject) {
+        gp_guest_clock_init(on_clock_tick);
+    }
 }

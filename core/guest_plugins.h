@@ -2,7 +2,9 @@
 /*
  * The guest plugin manager: finds guest plugins, has the injector start
  * guest_daemon when none runs, streams each plugin's ELF to the daemon over
- * channel 0 and turns the daemon's reports into host events.
+ * channel 0 and turns the daemon's reports into host events. It pings the
+ * daemon before each LOAD and while plugins depend on it, and injects a new
+ * one when it is gone.
  */
 #ifndef GP_CORE_GUEST_PLUGINS_H
 #define GP_CORE_GUEST_PLUGINS_H
@@ -15,8 +17,11 @@
 
 #include "channel_table.h"
 
-/* ARCH_DIR names the guest architecture's plugin directory ("x86_64"). */
-void gp_guest_plugins_init(gp_channel_table *table, const char *arch_dir, bool can_inject);
+/* ARCH_DIR names the guest architecture's plugin directory ("x86_64").
+ * guest_daemon is taken for gone when it leaves a ping unanswered for
+ * PING_TIMEOUT_MS of guest run time (core setting daemon_ping_ms). */
+void gp_guest_plugins_init(gp_channel_table *table, const char *arch_dir, bool can_inject,
+                           unsigned ping_timeout_ms);
 
 /* The injector finished (see gp_inject_done_fn). */
 void gp_guest_plugins_injected(bool ok, const char *reason);

@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "export.h"
@@ -16,7 +17,13 @@ struct gp_plugin {
     void *handle;
     void (*uninit)(gp_plugin *self);
     const gp_core_args *args;
+    GHashTable *keys_read; /* during gp_plugin_init; NULL afterwards */
 };
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 typedef bool (*plugin_init_fn)(gp_plugin *self);
 typedef void (*plugin_uninit_fn)(gp_plugin *self);
@@ -36,6 +43,15 @@ static gp_plugin *find_loaded(const char *name)
     return NULL;
 }
 
+/* "a, b" in sorted order, for messages. */
+static char *join_keys(GHashTable *keys)
+{
+    g_autofree const char **names = (const char **)g_hash_table_get_keys_as_array(keys, NULL);
+    size_t count = g_hash_table_size(keys);
+    qsort(names, count, sizeof *names, compare_strings);
+    return g_strjoinv(", ", (char **)names);
+}
+
 /* "dir/foo.so" and "foo" are both loaded under the name "foo". */
 static char *plugin_name_from(const char *requested)
 {
@@ -44,6 +60,32 @@ static char *plugin_name_from(const char *requested)
         base[strlen(base) - 3] = '\0';
     }
     return g_steal_pointer(&base);
+}
+
+/*
+ * Every NAME.KEY argument must have been asked for by the plugin's
+ * gp_plugin_init: a misspelt key would otherwise be silently ignored and
+ * the plugin would run with its default.
+ */
+static bool all_args_read(const gp_plugin *plugin)
+{
+    g_autofree char *prefix = g_strconcat(plugin->name, ".", NULL);
+    GHashTableIter iter;
+    gpointer key;
+    bool ok = true;
+
+    g_hash_table_iter_init(&iter, plugin->args->values);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        const char *arg = (const char *)key + strlen(prefix);
+        if (g_str_has_prefix(key, prefix) && !g_hash_table_contains(plugin->keys_read, arg)) {
+            g_autofree char *read = join_keys(plugin->keys_read);
+            fprintf(stderr, "Fatal error: host plugin %s has no argument '%s' (its "
+                    "gp_plugin_init reads %s); check the spelling in -p %s:%s=...\n",
+                    plugin->name, arg, *read ? read : "no arguments", plugin->name, arg);
+            ok = false;
+        }
+    }
+    return ok;
 }
 
 static bool load_one(const char *requested, GPtrArray *dirs, const gp_core_args *args)
@@ -87,12 +129,15 @@ static bool load_one(const char *requested, GPtrArray *dirs, const gp_core_args 
     /* Registered before init runs so that plugins loading guest plugins
      * from init can already be found by name. */
     g_ptr_array_add(loaded_plugins, plugin);
-    if (!init(plugin)) {
+    plugin->keys_read = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    bool initialised = init(plugin);
+    bool args_known = initialised && all_args_read(plugin);
+    g_clear_pointer(&plugin->keys_read, g_hash_table_unref);
+    if (!initialised) {
         fprintf(stderr, "Fatal error: host plugin %s refused to load "
                 "(its gp_plugin_init returned false)\n", plugin->name);
-        return false;
     }
-    return true;
+    return args_known;
 }
 
 bool gp_host_plugins_load_all(const gp_core_args *args)
@@ -134,6 +179,9 @@ GP_EXPORT const char *gp_plugin_arg(gp_plugin *self, const char *key, const char
 {
     if (!self || !key) {
         return fallback;
+    }
+    if (self->keys_read) {
+        g_hash_table_add(self->keys_read, g_strdup(key));
     }
     g_autofree char *full_key = g_strconcat(self->name, ".", key, NULL);
     const char *value = gp_core_args_get(self->args, full_key);

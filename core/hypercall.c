@@ -51,6 +51,13 @@ static uint8_t *scratch(size_t length)
     return buffer->bytes;
 }
 
+/* Copies guest bytes the calling process may read, and no others. */
+static bool read_guest(const gp_guest_memory *memory, uint64_t addr, void *buf, size_t length)
+{
+    return memory->mapped(memory->context, addr, length, false) &&
+           memory->read(memory->context, addr, buf, length);
+}
+
 static uint64_t op_write(gp_channel_table *table, const gp_hypercall_limits *limits,
                          const gp_hypercall *call, const gp_guest_memory *memory,
                          unsigned width)
@@ -67,7 +74,7 @@ static uint64_t op_write(gp_channel_table *table, const gp_hypercall_limits *lim
     }
     size_t length = (size_t)call->arg2;
     uint8_t *data = scratch(length);
-    if (length && !memory->read(memory->context, call->arg1, data, length)) {
+    if (length && !read_guest(memory, call->arg1, data, length)) {
         return error_value(GP_ERR_BAD_ADDRESS, width);
     }
     if (recv) {
@@ -85,8 +92,10 @@ static bool deliver_to_guest(void *context, const uint8_t *bytes, size_t length)
 {
     deliver_context *target = context;
     const gp_guest_memory *memory = target->memory;
-    /* Check the whole range first: a partial write would lose the message. */
-    return length == 0 || (memory->mapped(memory->context, target->addr, length) &&
+    /* Check the whole range first, as writable by the calling process: a
+     * partial write would lose the message, and a write the process could
+     * not make itself would let it change memory it has no right to. */
+    return length == 0 || (memory->mapped(memory->context, target->addr, length, true) &&
                            memory->write(memory->context, target->addr, bytes, length));
 }
 
@@ -116,7 +125,7 @@ static uint64_t op_error(const gp_hypercall *call, const gp_guest_memory *memory
     uint8_t text[GP_MAX_ERROR_TEXT];
     size_t length = (size_t)MIN(call->arg2, (uint64_t)sizeof text);
 
-    if (length && !memory->read(memory->context, call->arg1, text, length)) {
+    if (length && !read_guest(memory, call->arg1, text, length)) {
         return error_value(GP_ERR_BAD_ADDRESS, width);
     }
     g_autofree char *line = gp_printable(text, length);
@@ -135,7 +144,7 @@ static uint64_t op_get_channel_by_name(gp_channel_table *table, const gp_hyperca
         return error_value(GP_ERR_TOO_LARGE, width);
     }
     size_t length = (size_t)call->arg2;
-    if (length && !memory->read(memory->context, call->arg1, name, length)) {
+    if (length && !read_guest(memory, call->arg1, name, length)) {
         return error_value(GP_ERR_BAD_ADDRESS, width);
     }
     if (gp_channel_table_find(table, name, length, &id) < 0) {

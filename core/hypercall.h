@@ -14,13 +14,23 @@
 
 #include "channel_table.h"
 
+/*
+ * Guest memory as the calling process sees it (core/guest_memory.c in QEMU,
+ * a fake vCPU in the tests). The dispatcher asks mapped() before it reads
+ * or writes a range, and touches nothing mapped() refused: a hypercall may
+ * only read what the calling process could read from user mode, and only
+ * write what it could write (SPEC §9).
+ */
 typedef struct gp_guest_memory {
-    /* Copy LEN bytes at guest virtual ADDR; false if any page is missing. */
+    /* May the calling process access every byte of [ADDR, ADDR+LEN) from
+     * user mode: present and user-accessible, and for FOR_WRITE writable
+     * too (so not read-only, not copy-on-write still to be broken)? */
+    bool (*mapped)(void *context, uint64_t addr, size_t len, bool for_write);
+    /* Copy LEN bytes at guest virtual ADDR; only after mapped(.., false)
+     * said yes for the range. False if the memory did not answer. */
     bool (*read)(void *context, uint64_t addr, void *buf, size_t len);
-    /* Write LEN bytes; only called after mapped() said yes for the range. */
+    /* Write LEN bytes; only after mapped(.., true) said yes for the range. */
     bool (*write)(void *context, uint64_t addr, const void *buf, size_t len);
-    /* Is every page of [ADDR, ADDR+LEN) mapped and present? */
-    bool (*mapped)(void *context, uint64_t addr, size_t len);
     void *context;
 } gp_guest_memory;
 

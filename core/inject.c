@@ -4,30 +4,37 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <glib.h>
 
 #include "guest_memory.h"
+#include "guestplug/daemon.h"
 #include "log.h"
 #include "registers.h"
 
 #define CHUNK (64u * 1024u)            /* bytes per injected write() */
 #define SCRATCH_SIZE (4096u + CHUNK)
 /* Layout of the scratch mapping. */
-#define AT_NAME 0u
-#define AT_PATH 64u
+#define AT_NAME 0u        /* the memfd's name, then argv[0] */
+#define AT_PATH 64u       /* what execve runs (and unlinkat removes) */
 #define AT_ARGV 512u
-#define AT_ENVP 576u
+#define AT_ENVP 576u      /* the environment's pointers, up to AT_COMM */
 #define AT_COMM 1024u
+#define AT_ENV_TEXT 1088u /* the environment's strings, up to AT_DATA */
 #define AT_DATA 4096u
+#define MAX_ENV ((AT_COMM - AT_ENVP) / 8u - 1u) /* leaves room for the NULL */
 #define MAX_REJECTED 256
 #define STALL_LIMIT_US (5 * G_USEC_PER_SEC)
+/* A taken name of 128 random bits means someone is guessing: after a few
+ * the next directory is tried. */
+#define NAME_ATTEMPTS_PER_DIR 3
 
 /* The chain of system calls, in order; some are skipped. */
 typedef enum step {
-    STEP_GETPID, STEP_GETUID, STEP_MMAP, STEP_PRCTL, STEP_MEMFD, STEP_OPEN, STEP_WRITE, STEP_CLOSE_FILE,
-    STEP_VFORK, STEP_SETSID, STEP_EXECVE, STEP_EXIT, STEP_CLOSE, STEP_UNLINK, STEP_MUNMAP,
-    STEP_RESTORE,
+    STEP_GETPID, STEP_GETUID, STEP_MMAP, STEP_PRCTL, STEP_MEMFD, STEP_OPEN, STEP_FCHMOD,
+    STEP_WRITE, STEP_CLOSE_FILE, STEP_VFORK, STEP_SETSID, STEP_EXECVE, STEP_EXIT, STEP_CLOSE,
+    STEP_UNLINK, STEP_MUNMAP, STEP_RESTORE,
 } step;
 
 enum { STATE_IDLE, STATE_ARMED, STATE_RUNNING };
@@ -37,8 +44,8 @@ typedef struct flags {
     uint64_t waiting; /* 1: every block entry calls on_block (catching the return) */
 } flags;
 
-static const char *const tmpfs_files[] = { "/dev/shm/.guestplug-daemon",
-                                           "/tmp/.guestplug-daemon", "/run/.guestplug-daemon" };
+/* World-writable tmpfs directories first: /run is usually root's alone. */
+static const char *const tmpfs_dirs[] = { "/dev/shm/", "/tmp/", "/run/" };
 
 static struct {
     GMutex lock;
@@ -72,8 +79,10 @@ static struct {
     uint64_t scratch;
     int64_t fd;
     size_t written;
-    unsigned open_attempt;
-    bool used_file;
+    unsigned open_attempt;  /* index into tmpfs_dirs */
+    unsigned name_attempt;  /* names tried in that directory */
+    char tmpfs_path[64];    /* the file being created, with a fresh random name */
+    bool used_file;         /* the daemon is in tmpfs_path, to be unlinked */
     char failure[256]; /* set when this attempt failed for good */
     bool retry;        /* a filter did not match: try another process */
 } inj = { .fd = -1 };
@@ -108,6 +117,20 @@ static void issue(long number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a
     }
 }
 
+/*
+ * The injector's only way to write guest memory: OFFSET bytes into the
+ * scratch mapping the hijacked thread itself created (private, anonymous,
+ * populated for writing). The bounds are asserted, so nothing else of the
+ * process can be written, and the write goes through the same page check
+ * as every hypercall.
+ */
+static bool write_scratch(uint32_t offset, const void *data, size_t length)
+{
+    g_assert(inj.scratch != 0);
+    g_assert(offset <= SCRATCH_SIZE && length <= SCRATCH_SIZE - offset);
+    return gp_guest_write(NULL, inj.scratch + offset, data, length);
+}
+
 static void put_pointer(uint8_t *at, uint64_t value)
 {
     for (unsigned i = 0; i < inj.abi->pointer_bytes; i++) {
@@ -115,14 +138,64 @@ static void put_pointer(uint8_t *at, uint64_t value)
     }
 }
 
-/* path, argv = { "guest_daemon", NULL }, envp = { NULL } in the scratch area. */
+/*
+ * guest_daemon's environment, one "KEY=value" each: the settings it must
+ * know from its first instruction (include/guestplug/daemon.h). Everything
+ * the daemon is told at exec goes here, never in argv, which every user
+ * can read in /proc.
+ */
+static GPtrArray *daemon_environment(void)
+{
+    GPtrArray *environment = g_ptr_array_new_with_free_func(g_free);
+    if (!inj.options.use_memfd) {
+        g_ptr_array_add(environment, g_strdup(GP_DAEMON_ENV_MEMFD "=" GP_DAEMON_MEMFD_OFF));
+    }
+    return environment;
+}
+
+/* path, argv = { "guest_daemon", NULL } and envp = daemon_environment() in
+ * the scratch area. False if it does not fit or cannot be written. */
 static bool write_exec_arguments(const char *path)
 {
-    uint8_t pointers[32] = { 0 };
-    put_pointer(pointers, inj.scratch + AT_NAME);
-    return gp_guest_write(inj.scratch + AT_PATH, path, strlen(path) + 1) &&
-           gp_guest_write(inj.scratch + AT_ARGV, pointers, 2u * inj.abi->pointer_bytes) &&
-           gp_guest_write(inj.scratch + AT_ENVP, pointers + 16, inj.abi->pointer_bytes);
+    uint8_t argv[16] = { 0 };
+    uint8_t envp[(MAX_ENV + 1) * 8] = { 0 };
+    g_autoptr(GPtrArray) environment = daemon_environment();
+    uint32_t text = AT_ENV_TEXT;
+
+    if (strlen(path) >= AT_ARGV - AT_PATH || environment->len > MAX_ENV) {
+        return false;
+    }
+    put_pointer(argv, inj.scratch + AT_NAME);
+    for (guint i = 0; i < environment->len; i++) {
+        const char *entry = g_ptr_array_index(environment, i);
+        size_t size = strlen(entry) + 1;
+        if (size > AT_DATA - text || !write_scratch(text, entry, size)) {
+            return false;
+        }
+        put_pointer(envp + i * inj.abi->pointer_bytes, inj.scratch + text);
+        text += (uint32_t)size;
+    }
+    return write_scratch(AT_PATH, path, strlen(path) + 1) &&
+           write_scratch(AT_ARGV, argv, 2u * inj.abi->pointer_bytes) &&
+           write_scratch(AT_ENVP, envp, (environment->len + 1) * inj.abi->pointer_bytes);
+}
+
+/* DIR + ".guestplug-" + 32 hex digits from the host's random source, new
+ * for every attempt: nobody in the guest can guess it to plant a file or a
+ * symlink there first. */
+static bool make_tmpfs_path(const char *dir)
+{
+    uint8_t random_bytes[GP_DAEMON_TMPFS_RANDOM_DIGITS / 2];
+    if (getrandom(random_bytes, sizeof random_bytes, 0) != (ssize_t)sizeof random_bytes) {
+        return false;
+    }
+    int length = g_snprintf(inj.tmpfs_path, sizeof inj.tmpfs_path, "%s%s", dir,
+                            GP_DAEMON_TMPFS_PREFIX);
+    for (size_t i = 0; i < sizeof random_bytes && length > 0; i++) {
+        length += g_snprintf(inj.tmpfs_path + length, sizeof inj.tmpfs_path - (size_t)length,
+                             "%02x", random_bytes[i]);
+    }
+    return length > 0 && (size_t)length < sizeof inj.tmpfs_path;
 }
 
 /* Sets up the registers for STEP, or moves on to the one after. */
@@ -150,14 +223,21 @@ static void begin(step next)
         issue(nr->memfd_create, inj.scratch + AT_NAME, 0, 0, 0);
         return;
     case STEP_OPEN:
-        gp_guest_write(inj.scratch + AT_PATH, tmpfs_files[inj.open_attempt],
-                    strlen(tmpfs_files[inj.open_attempt]) + 1);
+        /* A failed write leaves an empty path: openat fails with ENOENT. */
+        if (!make_tmpfs_path(tmpfs_dirs[inj.open_attempt]) ||
+            !write_scratch(AT_PATH, inj.tmpfs_path, strlen(inj.tmpfs_path) + 1)) {
+            write_scratch(AT_PATH, "", 1);
+        }
         issue(nr->openat, (uint64_t)inj.abi->at_fdcwd, inj.scratch + AT_PATH,
-              inj.abi->open_create, 0700);
+              inj.abi->open_create_exclusive, 0700);
+        return;
+    case STEP_FCHMOD:
+        /* The hijacked process's umask may have cleared the execute bit. */
+        issue(nr->fchmod, (uint64_t)inj.fd, 0700, 0, 0);
         return;
     case STEP_WRITE: {
         size_t chunk = MIN(inj.daemon_size - inj.written, CHUNK);
-        gp_guest_write(inj.scratch + AT_DATA, inj.daemon + inj.written, chunk);
+        write_scratch(AT_DATA, inj.daemon + inj.written, chunk);
         issue(nr->write, (uint64_t)inj.fd, inj.scratch + AT_DATA, chunk, 0);
         return;
     }
@@ -193,16 +273,27 @@ static void begin(step next)
     }
 }
 
-/* Where to go after a failure once the scratch area may exist. */
-static void clean_up_from(step failed)
+/* Undoes what the chain made, whether it succeeded or not: the fd, the
+ * tmpfs file (the daemon runs from it already, or never will), the scratch
+ * mapping; then the thread gets its registers back. */
+static void clean_up(void)
 {
-    if (inj.fd >= 0 && failed != STEP_CLOSE && failed != STEP_CLOSE_FILE && !inj.used_file) {
+    if (inj.fd >= 0) {
         begin(STEP_CLOSE);
+    } else if (inj.used_file) {
+        begin(STEP_UNLINK);
     } else if (inj.scratch) {
         begin(STEP_MUNMAP);
     } else {
         begin(STEP_RESTORE);
     }
+}
+
+/* The file the daemon goes into: a memfd, or a tmpfs file. */
+static void begin_daemon_file(void)
+{
+    inj.open_attempt = inj.name_attempt = 0;
+    begin(inj.options.use_memfd ? STEP_MEMFD : STEP_OPEN);
 }
 
 static bool is_rejected(uint64_t pid, uint64_t space)
@@ -225,8 +316,8 @@ static void reject_this_process(void)
 }
 
 static const char *const step_names[] = {
-    "getpid", "getuid", "mmap", "prctl", "memfd_create", "openat", "write", "close", "vfork", "setsid",
-    "execve", "exit_group", "close", "unlinkat", "munmap", "restore",
+    "getpid", "getuid", "mmap", "prctl", "memfd_create", "openat", "fchmod", "write", "close",
+    "vfork", "setsid", "execve", "exit_group", "close", "unlinkat", "munmap", "restore",
 };
 
 /* The injected system call of the current step returned RESULT. */
@@ -262,17 +353,19 @@ static void advance(uint64_t result)
             return;
         }
         inj.scratch = result;
-        if (!gp_guest_write(inj.scratch + AT_NAME, "guest_daemon", sizeof "guest_daemon")) {
+        if (!write_scratch(AT_NAME, "guest_daemon", sizeof "guest_daemon")) {
             g_snprintf(inj.failure, sizeof inj.failure, "could not write into the scratch mapping at 0x%" G_GINT64_MODIFIER "x",
                          inj.scratch);
             begin(STEP_MUNMAP);
+        } else if (inj.options.comm[0]) {
+            begin(STEP_PRCTL);
         } else {
-            begin(inj.options.comm[0] ? STEP_PRCTL : STEP_MEMFD);
+            begin_daemon_file();
         }
         return;
     case STEP_PRCTL: {
         char comm[16];
-        bool read = gp_guest_read(inj.scratch + AT_COMM, comm, sizeof comm);
+        bool read = gp_guest_read(NULL, inj.scratch + AT_COMM, comm, sizeof comm);
         if (inj.options.verbose && read) {
             g_autofree char *shown =
                 gp_printable((const uint8_t *)comm, strnlen(comm, sizeof comm));
@@ -284,34 +377,47 @@ static void advance(uint64_t result)
             reject_this_process();
             begin(STEP_MUNMAP);
         } else {
-            begin(STEP_MEMFD);
+            begin_daemon_file();
         }
         return;
     }
     case STEP_MEMFD:
+        if (!is_error(result)) {
+            inj.fd = (int64_t)result;
+            inj.written = 0;
+            begin(STEP_WRITE);
+        } else {
+            begin(STEP_OPEN); /* kernels before 3.17: a file in a tmpfs */
+        }
+        return;
     case STEP_OPEN:
         if (!is_error(result)) {
             inj.fd = (int64_t)result;
-            inj.used_file = inj.step == STEP_OPEN;
+            inj.used_file = true;
             inj.written = 0;
-            begin(STEP_WRITE);
-        } else if (inj.step == STEP_OPEN && ++inj.open_attempt >= G_N_ELEMENTS(tmpfs_files)) {
-            g_snprintf(inj.failure, sizeof inj.failure, "no memfd_create (%" G_GINT64_FORMAT ") and no writable tmpfs for "
-                         "the daemon (%s, ...: %" G_GINT64_FORMAT ")",
-                         as_signed(result), tmpfs_files[0], as_signed(result));
-            begin(STEP_MUNMAP);
+            begin(STEP_FCHMOD);
+        } else if (as_signed(result) == -inj.abi->eexist &&
+                   ++inj.name_attempt < NAME_ATTEMPTS_PER_DIR) {
+            begin(STEP_OPEN); /* someone guessed a name? a fresh one */
+        } else if (++inj.open_attempt < G_N_ELEMENTS(tmpfs_dirs)) {
+            inj.name_attempt = 0;
+            begin(STEP_OPEN);
         } else {
-            if (inj.step == STEP_MEMFD) {
-                inj.open_attempt = 0;
-            }
-            begin(STEP_OPEN); /* kernels before 3.17: a file in a tmpfs */
+            g_snprintf(inj.failure, sizeof inj.failure,
+                       "%s and no tmpfs took a new file for the daemon (%s, /tmp, /run: %"
+                       G_GINT64_FORMAT ")", inj.options.use_memfd ? "no memfd_create" :
+                       "inject_memfd=off", tmpfs_dirs[0], as_signed(result));
+            begin(STEP_MUNMAP);
         }
+        return;
+    case STEP_FCHMOD:
+        begin(STEP_WRITE); /* a failure shows at execve, with its errno */
         return;
     case STEP_WRITE:
         if (is_error(result) || result == 0) {
             g_snprintf(inj.failure, sizeof inj.failure, "writing guest_daemon into the guest failed (%" G_GINT64_FORMAT ")",
                          as_signed(result));
-            clean_up_from(STEP_WRITE);
+            clean_up();
             return;
         }
         inj.written += result;
@@ -321,11 +427,11 @@ static void advance(uint64_t result)
         }
         {
             g_autofree char *path = inj.used_file
-                ? g_strdup(tmpfs_files[inj.open_attempt])
+                ? g_strdup(inj.tmpfs_path)
                 : g_strdup_printf("/proc/self/fd/%" G_GINT64_FORMAT, inj.fd);
             if (!write_exec_arguments(path)) {
                 g_snprintf(inj.failure, sizeof inj.failure, "could not write execve's arguments into the guest");
-                clean_up_from(STEP_WRITE);
+                clean_up();
                 return;
             }
         }
@@ -341,7 +447,7 @@ static void advance(uint64_t result)
             begin(STEP_SETSID); /* the child runs first, in our address space */
         } else {
             g_snprintf(inj.failure, sizeof inj.failure, "vfork failed in the guest (%" G_GINT64_FORMAT ")", as_signed(result));
-            clean_up_from(STEP_VFORK);
+            clean_up();
         }
         return;
     case STEP_SETSID:
@@ -351,7 +457,7 @@ static void advance(uint64_t result)
     case STEP_EXIT:
         if (as_signed(result) > 0) {
             /* The parent's vfork returns once the child exec'd or exited. */
-            begin(inj.fd >= 0 ? STEP_CLOSE : inj.used_file ? STEP_UNLINK : STEP_MUNMAP);
+            clean_up();
         } else {
             g_snprintf(inj.failure, sizeof inj.failure, "execve of guest_daemon failed in the guest (%" G_GINT64_FORMAT ")",
                          as_signed(result));
@@ -360,10 +466,11 @@ static void advance(uint64_t result)
         return;
     case STEP_CLOSE:
         inj.fd = -1;
-        begin(inj.used_file ? STEP_UNLINK : STEP_MUNMAP);
+        clean_up();
         return;
     case STEP_UNLINK:
-        begin(STEP_MUNMAP);
+        inj.used_file = false;
+        clean_up();
         return;
     case STEP_MUNMAP:
         inj.scratch = 0;

@@ -7,6 +7,12 @@
  * and execve()s it), then restores the thread, whose own system call runs
  * as if nothing happened. No OS profile, no kernel data structures.
  *
+ * Without memfd_create (kernels before 3.17, or inject_memfd=off) the daemon
+ * goes into a new file in a world-writable tmpfs, where any local user can
+ * see it: its name is random per attempt (from the host's getrandom), it is
+ * created O_EXCL|O_NOFOLLOW with mode 0700, closed before the exec and
+ * unlinked right after.
+ *
  * Idle cost is nil: the callbacks on system call instructions and on block
  * entry are conditional on per-vCPU flags that are 0 unless an injection is
  * under way.
@@ -25,6 +31,8 @@ typedef struct gp_inject_options {
     bool require_root;     /* inject_uid=0 (default) or any */
     char comm[16];         /* inject_comm: only a process of this name; "" = any */
     unsigned timeout_s;    /* inject_timeout */
+    bool use_memfd;        /* inject_memfd=on (default); off: the tmpfs fallback, in the
+                            * injector and in guest_daemon, as on kernels before 3.17 */
     bool verbose;          /* log every step (core argument verbose=on) */
 } gp_inject_options;
 

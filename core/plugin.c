@@ -12,6 +12,8 @@
 #include "channel_table.h"
 #include "core_args.h"
 #include "daemon_blob.h"
+#include "guest_clock.h"
+#include "guest_memory.h"
 #include "guest_plugins.h"
 #include "inject.h"
 #include "runner_link.h"
@@ -24,6 +26,7 @@
 #include "trap.h"
 
 /* SPEC §4 defaults. */
+#define DEFAULT_DAEMON_PING_MS 2000 /* guest run time; the daemon polls every 10 ms */
 #define DEFAULT_QUEUE_LIMIT (UINT64_C(64) << 20)
 #define DEFAULT_MAX_MESSAGE (UINT64_C(16) << 20)
 #define DEFAULT_MAX_CHANNELS 4096
@@ -45,6 +48,7 @@ static void on_vcpu_init(unsigned int vcpu_index, void *userdata)
     gp_registers_load();
     gp_trap_vcpu_init();
     gp_inject_vcpu_init(vcpu_index);
+    gp_guest_clock_vcpu_init(vcpu_index);
     if (core.verbose) {
         g_autoptr(GArray) registers = qemu_plugin_get_registers();
         gp_log("vcpu %u of %s up, %u registers visible", vcpu_index, core.target,
@@ -60,6 +64,7 @@ static void on_tb_translate(struct qemu_plugin_tb *tb, void *userdata)
     uint8_t bytes[16]; /* longer than any instruction we match */
 
     gp_inject_translate_tb(tb);
+    gp_guest_clock_translate_tb(tb);
     for (size_t i = 0; i < count; i++) {
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
         size_t size = qemu_plugin_insn_size(insn);
@@ -93,11 +98,12 @@ static void on_injected(bool ok, const char *reason)
     gp_guest_plugins_injected(ok, reason);
 }
 
-/* inject_uid, inject_comm, inject_timeout. */
+/* inject_uid, inject_comm, inject_timeout, inject_memfd. */
 static bool parse_inject_options(gp_inject_options *options, GError **error)
 {
     const char *uid = gp_core_args_get(core.args, "inject_uid");
     const char *comm = gp_core_args_get(core.args, "inject_comm");
+    const char *memfd = gp_core_args_get(core.args, "inject_memfd");
     uint64_t timeout;
 
     if (uid && strcmp(uid, "0") != 0 && strcmp(uid, "any") != 0) {
@@ -111,10 +117,17 @@ static bool parse_inject_options(gp_inject_options *options, GError **error)
                     "comm)", comm);
         return false;
     }
+    if (memfd && strcmp(memfd, "on") != 0 && strcmp(memfd, "off") != 0) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "inject_memfd=%s: use on (the default: memfd_create where the kernel has "
+                    "it) or off (always the tmpfs fallback of kernels before 3.17)", memfd);
+        return false;
+    }
     if (!gp_core_args_size(core.args, "inject_timeout", 30, 24 * 3600, &timeout, error)) {
         return false;
     }
     options->require_root = !uid || strcmp(uid, "0") == 0;
+    options->use_memfd = !memfd || strcmp(memfd, "on") == 0;
     g_strlcpy(options->comm, comm ? comm : "", sizeof options->comm);
     options->timeout_s = (unsigned)timeout;
     options->verbose = core.verbose;
@@ -124,8 +137,10 @@ static bool parse_inject_options(gp_inject_options *options, GError **error)
 static void on_qemu_exit(void *userdata)
 {
     (void)userdata;
-    gp_host_plugins_unload_all();
+    /* Their threads deliver events to host plugins: stop them first. */
+    gp_guest_clock_shutdown();
     gp_inject_shutdown();
+    gp_host_plugins_unload_all();
     if (core.verbose) {
         gp_log("core unloaded");
     }
@@ -185,10 +200,17 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     core.channels = gp_channel_table_new(queue_limit, max_channels);
     gp_host_api_init(core.channels);
     gp_hypercall_limits limits = { .max_message = max_message };
+    gp_guest_memory_init(arch);
     gp_trap_init(arch, core.channels, &limits);
 
     gp_inject_options inject_options;
     if (!parse_inject_options(&inject_options, &error)) {
+        fprintf(stderr, "Fatal error: libguestplug.so: %s\n", error->message);
+        return -1;
+    }
+    uint64_t ping_ms;
+    if (!gp_core_args_size(core.args, "daemon_ping_ms", DEFAULT_DAEMON_PING_MS, 3600 * 1000,
+                           &ping_ms, &error)) {
         fprintf(stderr, "Fatal error: libguestplug.so: %s\n", error->message);
         return -1;
     }
@@ -198,7 +220,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     if (can_inject) {
         gp_inject_init(arch, &inject_options, daemon, daemon_size, on_injected);
     }
-    gp_guest_plugins_init(core.channels, core.target, can_inject);
+    gp_guest_plugins_init(core.channels, core.target, can_inject, (unsigned)ping_ms);
     const char *runner_fd = gp_core_args_get(core.args, "runner_fd");
     gp_runner_link_init(runner_fd ? atoi(runner_fd) : -1);
     if (core.verbose) {

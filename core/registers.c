@@ -45,19 +45,26 @@ static GByteArray *empty_scratch(void)
     return scratch;
 }
 
-uint64_t gp_register_read(const gp_register *reg)
+bool gp_register_try_read(const gp_register *reg, uint64_t *value)
 {
     GByteArray *buffer = empty_scratch();
-    uint64_t value = 0;
 
-    if (!qemu_plugin_read_register(reg->handle, buffer)) {
-        return 0;
+    *value = 0;
+    if (!qemu_plugin_read_register(reg->handle, buffer) || buffer->len == 0) {
+        return false;
     }
     unsigned width = MIN(buffer->len, reg->bytes);
     for (unsigned i = 0; i < width; i++) {
         unsigned byte = reg->big_endian ? buffer->len - 1 - i : i;
-        value |= (uint64_t)buffer->data[byte] << (8 * i);
+        *value |= (uint64_t)buffer->data[byte] << (8 * i);
     }
+    return true;
+}
+
+uint64_t gp_register_read(const gp_register *reg)
+{
+    uint64_t value;
+    gp_register_try_read(reg, &value);
     return value;
 }
 

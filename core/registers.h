@@ -24,8 +24,11 @@ void gp_registers_load(void);
 /* The register named NAME, using BYTES bytes of it; false if QEMU has none. */
 bool gp_register_find(const char *name, unsigned bytes, bool big_endian, gp_register *out);
 
-/* Only from callbacks registered with R_REGS (read) or RW_REGS (write). */
+/* Only from callbacks registered with R_REGS (read) or RW_REGS (write).
+ * gp_register_read gives 0 for a register QEMU could not read; where 0
+ * would mean something (a control register), use gp_register_try_read. */
 uint64_t gp_register_read(const gp_register *reg);
+bool gp_register_try_read(const gp_register *reg, uint64_t *value);
 void gp_register_write(const gp_register *reg, uint64_t value);
 
 #endif

@@ -2,7 +2,18 @@
 #ifndef GP_CORE_RUNNER_LINK_H
 #define GP_CORE_RUNNER_LINK_H
 
+#include <stdbool.h>
+
 /* FD: the runner's pipe from runner_fd=, or -1 when QEMU runs on its own. */
 void gp_runner_link_init(int fd);
+
+/* True when a runner listens. */
+bool gp_runner_link_active(void);
+
+/* Tells the runner that guest plugin NAME was "requested", "started",
+ * "failed", "exited" or "lost" (to a snapshot revert); VALUE and DETAIL as
+ * in gp_guest_plugin_event_fn. */
+void gp_runner_link_guest_plugin(const char *name, const char *event, int value,
+                                 const char *detail);
 
 #endif

@@ -35,7 +35,10 @@ static void on_trap(unsigned int vcpu_index, void *userdata)
         .arg1 = read_register(REG_ARG1),
         .arg2 = read_register(REG_ARG2),
     };
-    uint64_t result = gp_hypercall_dispatch(trap.table, &trap.limits, &call, &gp_qemu_guest_memory,
+    /* Guest memory as this process's page tables have it now. */
+    gp_guest_view view = GP_GUEST_VIEW_INIT;
+    gp_guest_memory memory = gp_guest_memory_of(&view);
+    uint64_t result = gp_hypercall_dispatch(trap.table, &trap.limits, &call, &memory,
                                             trap.arch->register_bytes);
     gp_register_write(&trap.registers[REG_MAGIC], result);
     if (resume_pc) {

@@ -54,7 +54,7 @@ GUEST_PLUGIN_BINS := $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_PLUGI
 	$(BUILD)/guest/$(a)/$(notdir $(p))))
 
 # Guest programs the tests run: tests/guest/NAME -> build/guest/ARCH/tests/NAME.
-GUEST_TEST_PROGRAMS := channel_test crash
+GUEST_TEST_PROGRAMS := channel_test crash hostile_memory sleeper
 $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_TEST_PROGRAMS),\
 	$(eval $(call guest_program_rule,$(a),tests/guest/$(p),$(BUILD)/guest/$(a)/tests/$(p)))))
 GUEST_TEST_BINS := $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_TEST_PROGRAMS),\
@@ -71,7 +71,7 @@ define guest_daemon_rule
 $(BUILD)/guest/$(1)/guest_daemon: $(wildcard guest/daemon/*.c guest/daemon/*.h) \
 		$(GUEST_LIB_NOLIBC) $(GUEST_LIB_HEADERS)
 	@mkdir -p $$(@D)
-	$$(GUEST_CC_$(1)) $$(GUEST_DAEMON_CFLAGS) -o $$@ guest/daemon/daemon.c $(GUEST_LIB_NOLIBC)
+	$$(GUEST_CC_$(1)) $$(GUEST_DAEMON_CFLAGS) -o $$@ $(wildcard guest/daemon/*.c) $(GUEST_LIB_NOLIBC)
 endef
 $(foreach a,$(GUEST_BUILD_ARCHES),$(eval $(call guest_daemon_rule,$(a))))
 GUEST_DAEMONS := $(foreach a,$(GUEST_BUILD_ARCHES),$(BUILD)/guest/$(a)/guest_daemon)
@@ -97,7 +97,7 @@ $(DAEMON_BLOBS_O): $(DAEMON_BLOBS_S)
 $(CORE_SO): $(DAEMON_BLOBS_O)
 
 # Test programs without a C library (tests/guest_nolibc/NAME): a few KiB.
-GUEST_NOLIBC_TEST_PROGRAMS := trigger
+GUEST_NOLIBC_TEST_PROGRAMS := trigger tmpfs_squatter
 define guest_nolibc_program_rule
 $(BUILD)/guest/$(1)/tests/$(2): $(wildcard tests/guest_nolibc/$(2)/*.c) $(GUEST_LIB_NOLIBC) \
 		$(GUEST_LIB_HEADERS)

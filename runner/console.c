@@ -18,7 +18,7 @@
 struct gp_console {
     int fd;
     gp_qemu_process *process;
-    int end_fd;
+    gp_console_watch watch;
     int escape_state;
     GString *text; /* since the last discard */
     GString *tail; /* last TAIL_BYTES ever received, for error messages */
@@ -61,7 +61,6 @@ gp_console *gp_console_connect(const char *path, gp_qemu_process *process, int t
     }
     gp_console *console = g_new0(gp_console, 1);
     console->fd = fd;
-    console->end_fd = -1;
     console->process = process;
     console->text = g_string_new(NULL);
     console->tail = g_string_new(NULL);
@@ -133,18 +132,26 @@ static void append_received(gp_console *console, const char *bytes, size_t lengt
     }
 }
 
-/* The last few lines of console output, indented for an error message. */
-static char *last_lines(const gp_console *console)
+char *gp_console_indent_last_lines(const char *text, guint max)
 {
-    g_autofree char *tail = g_strdup(console->tail->str);
-    g_auto(GStrv) lines = g_strsplit(g_strchomp(tail), "\n", -1);
+    g_autofree char *copy = g_strchomp(g_strdup(text));
+    g_auto(GStrv) lines = g_strsplit(copy, "\n", -1);
     guint count = g_strv_length(lines);
     GString *out = g_string_new(NULL);
 
-    for (guint i = count > 15 ? count - 15 : 0; i < count; i++) {
+    for (guint i = count > max ? count - max : 0; i < count; i++) {
         g_string_append_printf(out, "\n  | %s", lines[i]);
     }
+    if (out->len == 0) {
+        g_string_append(out, " (none)");
+    }
     return g_string_free(out, FALSE);
+}
+
+const char *gp_console_text(const gp_console *console, size_t *length)
+{
+    *length = console->text->len;
+    return console->text->str;
 }
 
 bool gp_console_wait(gp_console *console, gp_console_done_fn done, void *opaque,
@@ -157,20 +164,26 @@ bool gp_console_wait(gp_console *console, gp_console_done_fn done, void *opaque,
     while (!done(console->text->str, console->text->len, opaque)) {
         gint64 left_ms = (deadline - g_get_monotonic_time()) / 1000;
         if (left_ms <= 0) {
-            g_autofree char *lines = last_lines(console);
+            g_autofree char *lines = gp_console_indent_last_lines(console->tail->str, 15);
             g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_TIMEOUT,
                         "%s not seen within %d s; last console output:%s", what,
-                        timeout_ms / 1000, *lines ? lines : " (none)");
+                        timeout_ms / 1000, lines);
             return false;
         }
+        int watched = console->watch.fd ? console->watch.fd(console->watch.opaque) : -1;
         struct pollfd pfds[2] = { { .fd = console->fd, .events = POLLIN },
-                                  { .fd = console->end_fd, .events = POLLIN } };
+                                  { .fd = watched, .events = POLLIN } };
         struct pollfd *pfd = &pfds[0];
-        int ready = poll(pfds, console->end_fd >= 0 ? 2 : 1, (int)MIN(left_ms, POLL_SLICE_MS));
-        if (ready > 0 && console->end_fd >= 0 && (pfds[1].revents & POLLIN)) {
-            g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_ENDED,
-                        "a host plugin ended the analysis while waiting for %s", what);
-            return false;
+        int ready = poll(pfds, watched >= 0 ? 2 : 1, (int)MIN(left_ms, POLL_SLICE_MS));
+        if (ready > 0 && watched >= 0 && (pfds[1].revents & (POLLIN | POLLHUP))) {
+            if (console->watch.ready(console->watch.opaque)) {
+                g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_ENDED,
+                            "a host plugin ended the analysis while waiting for %s", what);
+                return false;
+            }
+            if (!(pfd->revents & (POLLIN | POLLHUP | POLLERR))) {
+                continue;
+            }
         }
         ready = pfd->revents & (POLLIN | POLLHUP | POLLERR) ? 1 : ready > 0 ? 0 : ready;
         if (ready < 0 && errno != EINTR) {
@@ -199,9 +212,9 @@ bool gp_console_wait(gp_console *console, gp_console_done_fn done, void *opaque,
     return true;
 }
 
-void gp_console_set_end_fd(gp_console *console, int fd)
+void gp_console_set_watch(gp_console *console, const gp_console_watch *watch)
 {
-    console->end_fd = fd;
+    console->watch = *watch;
 }
 
 void gp_console_free(gp_console *console)

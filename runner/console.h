@@ -30,9 +30,25 @@ typedef bool (*gp_console_done_fn)(const char *text, size_t length, void *opaque
 bool gp_console_wait(gp_console *console, gp_console_done_fn done, void *opaque,
                      const char *what, int timeout_ms, GError **error);
 
-/* While waiting, FD becoming readable ends the wait with GP_RUN_ERROR_ENDED
- * (the core's "end the analysis" pipe); -1 for none. */
-void gp_console_set_end_fd(gp_console *console, int fd);
+/*
+ * Another descriptor to watch while waiting (the core's report pipe): when
+ * FD(OPAQUE) (-1 for none) is readable, READY(OPAQUE) runs; if it returns
+ * true the wait ends with GP_RUN_ERROR_ENDED. Either way DONE is then asked
+ * again, so it may depend on what READY took in.
+ */
+typedef struct gp_console_watch {
+    int (*fd)(void *opaque);
+    bool (*ready)(void *opaque);
+    void *opaque;
+} gp_console_watch;
+void gp_console_set_watch(gp_console *console, const gp_console_watch *watch);
+
+/* What the guest printed since the last discard (terminal codes removed). */
+const char *gp_console_text(const gp_console *console, size_t *length);
+
+/* The last MAX lines of TEXT, each on a new line indented "  | ", for error
+ * messages; " (none)" when there are none. */
+char *gp_console_indent_last_lines(const char *text, guint max);
 
 void gp_console_free(gp_console *console);
 

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "qemu_locate.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "error.h"
 #include "paths.h"
 
-#define REQUIRED_SERIES "11.1."
+/* GP_QEMU_SERIES ("11.1") and GP_QEMU_PLUGIN_API_VERSION are build flags
+ * from core/qemu/supported. The trailing dot keeps 11.10 out of 11.1. */
+#define SUPPORTED_VERSION_PREFIX GP_QEMU_SERIES "."
 
 void gp_qemu_free(gp_qemu *qemu)
 {
@@ -100,9 +103,68 @@ static gp_qemu *system_path(const char *system_binary)
     return qemu;
 }
 
-/* Keeps CANDIDATE if it runs and is 11.1.x; otherwise frees it and notes why. */
-static gp_qemu *accept_if_11_1(gp_qemu *candidate, const char *where,
-                               const char *system_binary, GString *rejected)
+static bool is_supported_version(const char *version)
+{
+    return version && g_str_has_prefix(version, SUPPORTED_VERSION_PREFIX);
+}
+
+/*
+ * $GUESTPLUG_QEMU: the user named one QEMU, so falling back to another
+ * would hide their mistake; anything wrong with it is the error.
+ */
+static gp_qemu *own_build(const char *own_binary, const char *system_binary, GError **error)
+{
+    g_autofree char *absolute = g_canonicalize_filename(own_binary, NULL);
+
+    if (!g_file_test(absolute, G_FILE_TEST_IS_REGULAR) ||
+        !g_file_test(absolute, G_FILE_TEST_IS_EXECUTABLE)) {
+        g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_QEMU_MISSING,
+                    "GUESTPLUG_QEMU=%s is not an executable file.\n"
+                    "Fix: set GUESTPLUG_QEMU to the qemu-system-x86_64 of your QEMU %s.x "
+                    "build (the other qemu-system-* and qemu-img beside it), or unset it "
+                    "to use the system or provisioned QEMU.",
+                    own_binary, GP_QEMU_SERIES);
+        return NULL;
+    }
+    gp_qemu *qemu = g_new0(gp_qemu, 1);
+    qemu->launcher = g_ptr_array_new_with_free_func(g_free);
+    qemu->data_dirs = g_ptr_array_new_with_free_func(g_free);
+    qemu->bin_dir = g_path_get_dirname(absolute);
+    g_autofree char *binary = g_build_filename(qemu->bin_dir, system_binary, NULL);
+    if (!g_file_test(binary, G_FILE_TEST_IS_EXECUTABLE)) {
+        g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_QEMU_MISSING,
+                    "GUESTPLUG_QEMU=%s: there is no %s beside it in %s (guestplug takes "
+                    "every QEMU target from the directory of GUESTPLUG_QEMU).\n"
+                    "Fix: build that target too (QEMU's configure --target-list), or unset "
+                    "GUESTPLUG_QEMU.",
+                    own_binary, system_binary, qemu->bin_dir);
+        gp_qemu_free(qemu);
+        return NULL;
+    }
+    qemu->version = probe_version(qemu, system_binary);
+    if (!is_supported_version(qemu->version)) {
+        /* Name the other target only when it is not the binary the user named. */
+        bool named_binary = strcmp(binary, absolute) == 0;
+        g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_QEMU_MISSING,
+                    "GUESTPLUG_QEMU=%s%s%s is %s%s; guestplug supports QEMU %s.x only "
+                    "(its plugin speaks QEMU's plugin API %d).\n"
+                    "Fix: point GUESTPLUG_QEMU at a QEMU %s.x build, or unset it to use "
+                    "the system or provisioned QEMU (`guestplug setup`).",
+                    own_binary, named_binary ? "" : ": its ", named_binary ? "" : system_binary,
+                    qemu->version ? "QEMU " : "",
+                    qemu->version ? qemu->version
+                                  : "not a QEMU that runs (`--version` failed)",
+                    GP_QEMU_SERIES, GP_QEMU_PLUGIN_API_VERSION, GP_QEMU_SERIES);
+        gp_qemu_free(qemu);
+        return NULL;
+    }
+    return qemu;
+}
+
+/* Keeps CANDIDATE if it runs and is of the supported series; otherwise frees
+ * it and notes why. */
+static gp_qemu *accept_if_supported(gp_qemu *candidate, const char *where,
+                                    const char *system_binary, GString *rejected)
 {
     if (!candidate) {
         return NULL;
@@ -114,10 +176,11 @@ static gp_qemu *accept_if_11_1(gp_qemu *candidate, const char *where,
         return NULL;
     }
     candidate->version = probe_version(candidate, system_binary);
-    if (!candidate->version || !g_str_has_prefix(candidate->version, REQUIRED_SERIES)) {
-        g_string_append_printf(rejected, "\n  %s: %s is version %s, need 11.1.x",
+    if (!is_supported_version(candidate->version)) {
+        g_string_append_printf(rejected, "\n  %s: %s is version %s, need %s.x",
                                where, binary,
-                               candidate->version ? candidate->version : "(did not run)");
+                               candidate->version ? candidate->version : "(did not run)",
+                               GP_QEMU_SERIES);
         gp_qemu_free(candidate);
         return NULL;
     }
@@ -127,31 +190,39 @@ static gp_qemu *accept_if_11_1(gp_qemu *candidate, const char *where,
 gp_qemu *gp_qemu_locate(const char *system_binary, GError **error)
 {
     g_autoptr(GString) rejected = g_string_new(NULL);
+    const char *own_binary = g_getenv("GUESTPLUG_QEMU");
     const char *env_root = g_getenv("GUESTPLUG_QEMU_ROOT");
     g_autofree char *cache = gp_cache_dir();
     g_autofree char *cached_root = g_build_filename(cache, "qemu", "root", NULL);
     gp_qemu *qemu = NULL;
 
+    if (own_binary && *own_binary) {
+        return own_build(own_binary, system_binary, error);
+    }
     if (env_root && *env_root) {
-        qemu = accept_if_11_1(private_root(env_root), "GUESTPLUG_QEMU_ROOT",
+        qemu = accept_if_supported(private_root(env_root), "GUESTPLUG_QEMU_ROOT",
                               system_binary, rejected);
     }
     if (!qemu) {
-        qemu = accept_if_11_1(system_path(system_binary), "PATH", system_binary, rejected);
+        qemu = accept_if_supported(system_path(system_binary), "PATH", system_binary,
+                                   rejected);
     }
     if (!qemu && g_file_test(cached_root, G_FILE_TEST_IS_DIR)) {
-        qemu = accept_if_11_1(private_root(cached_root), cached_root, system_binary,
-                              rejected);
+        qemu = accept_if_supported(private_root(cached_root), cached_root, system_binary,
+                                   rejected);
     } else if (!qemu) {
         g_string_append_printf(rejected, "\n  %s: not provisioned", cached_root);
     }
     if (!qemu) {
         g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_QEMU_MISSING,
-                    "QEMU 11.1 with %s not found (guestplug's plugin needs QEMU 11.1's "
-                    "plugin API 7). Looked at:%s\n"
-                    "Fix: run scripts/setup from the guestplug tree; it provisions "
-                    "QEMU 11.1 into %s without touching the system.",
-                    system_binary, rejected->str, cached_root);
+                    "QEMU %s with %s not found (guestplug's plugin needs QEMU %s's "
+                    "plugin API %d). Looked at:%s\n"
+                    "Fix: run `guestplug setup` (scripts/setup in a source tree); it "
+                    "provisions QEMU %s.x into %s without touching the system. Or set "
+                    "GUESTPLUG_QEMU to the qemu-system-x86_64 of your own QEMU %s.x build.",
+                    GP_QEMU_SERIES, system_binary, GP_QEMU_SERIES,
+                    GP_QEMU_PLUGIN_API_VERSION, rejected->str, GP_QEMU_SERIES, cached_root,
+                    GP_QEMU_SERIES);
     }
     return qemu;
 }

@@ -8,9 +8,11 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "run_dir.h"
 
 #define STDERR_TAIL_BYTES 4096
 #define MAX_LIVE_PROCESSES 32
@@ -21,6 +23,7 @@ struct gp_qemu_process {
     GPtrArray *files;     /* paths handed out by gp_qemu_process_path */
     pid_t pid;            /* 0 before spawn and after reaping */
     int slot;             /* index in live_processes */
+    int lock_fd;          /* holds the directory's GP_RUN_DIR_LOCK */
     GThread *stderr_relay;
     GMutex stderr_lock;
     GString *stderr_tail; /* guarded by stderr_lock */
@@ -34,13 +37,33 @@ static struct live_process {
     volatile sig_atomic_t in_use;
     volatile pid_t pid;
     char dir[MAX_PATH_BYTES];
-    char files[4][MAX_PATH_BYTES];
+    char files[6][MAX_PATH_BYTES];
 } live_processes[MAX_LIVE_PROCESSES];
+
+/*
+ * SIGTERM is QEMU's own clean shutdown (its plugins' uninit runs, disks are
+ * flushed); SIGKILL only if it does not manage within the bound. Only
+ * async-signal-safe calls: this runs in a signal handler.
+ */
+#define SIGNAL_SHUTDOWN_POLLS 300 /* of 10 ms */
+static void stop_from_signal(pid_t pid)
+{
+    kill(pid, SIGTERM);
+    for (int i = 0; i < SIGNAL_SHUTDOWN_POLLS; i++) {
+        if (waitpid(pid, NULL, WNOHANG) == pid) {
+            return;
+        }
+        struct timespec tick = { 0, 10 * 1000 * 1000 };
+        nanosleep(&tick, NULL);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
 
 static void cleanup_slot(struct live_process *live)
 {
     if (live->pid > 0) {
-        kill(live->pid, SIGKILL);
+        stop_from_signal(live->pid);
     }
     for (size_t f = 0; f < G_N_ELEMENTS(live->files); f++) {
         if (live->files[f][0]) {
@@ -107,11 +130,9 @@ static int claim_slot(const char *dir)
 gp_qemu_process *gp_qemu_process_new(GError **error)
 {
     install_signal_handlers_once();
-    g_autofree char *dir = g_dir_make_tmp("guestplug-XXXXXX", NULL);
+    int lock_fd = -1;
+    g_autofree char *dir = gp_run_dir_create(&lock_fd, error);
     if (!dir) {
-        g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO,
-                    "could not create a private directory in %s: %s; check TMPDIR",
-                    g_get_tmp_dir(), g_strerror(errno));
         return NULL;
     }
     int slot = claim_slot(dir);
@@ -124,6 +145,9 @@ gp_qemu_process *gp_qemu_process_new(GError **error)
         if (slot >= 0) {
             live_processes[slot].in_use = 0;
         }
+        g_autofree char *lock = g_build_filename(dir, GP_RUN_DIR_LOCK, NULL);
+        unlink(lock);
+        close(lock_fd);
         rmdir(dir);
         return NULL;
     }
@@ -131,6 +155,8 @@ gp_qemu_process *gp_qemu_process_new(GError **error)
     process->dir = g_steal_pointer(&dir);
     process->files = g_ptr_array_new_with_free_func(g_free);
     process->slot = slot;
+    process->lock_fd = lock_fd;
+    g_free(gp_qemu_process_path(process, GP_RUN_DIR_LOCK));
     process->stderr_tail = g_string_new(NULL);
     g_mutex_init(&process->stderr_lock);
     return process;
@@ -285,10 +311,18 @@ void gp_qemu_process_exit_error(gp_qemu_process *process, int wait_status,
 {
     g_autofree char *how = describe_exit(wait_status);
     g_mutex_lock(&process->stderr_lock);
-    g_autofree char *said = g_strdup(process->stderr_tail->str);
+    g_autofree char *said = g_strchomp(g_strdup(process->stderr_tail->str));
     g_mutex_unlock(&process->stderr_lock);
-    g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_QEMU_EXITED, "QEMU %s while %s%s%s", how,
-                while_doing, *said ? "; QEMU's last messages:\n" : "", g_strchomp(said));
+    /* QEMU's stderr was already shown as it came: repeat one line only, so
+     * the error holds the reason without printing everything twice. The
+     * core's own refusals start "Fatal error:" and say the most. */
+    const char *fatal = g_strrstr(said, "Fatal error:");
+    const char *newline = strrchr(said, '\n');
+    const char *last = fatal ? fatal : newline ? newline + 1 : said;
+    g_autofree char *line = g_strndup(last, strcspn(last, "\n"));
+    last = line;
+    g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_QEMU_EXITED, "QEMU %s while %s%s%s%s", how,
+                while_doing, *last ? ": " : "", last, *last ? " (QEMU's messages are above)" : "");
 }
 
 void gp_qemu_process_free(gp_qemu_process *process)
@@ -312,6 +346,7 @@ void gp_qemu_process_free(gp_qemu_process *process)
         unlink(g_ptr_array_index(process->files, i));
     }
     rmdir(process->dir);
+    close(process->lock_fd);
     G_LOCK(live_lock);
     live_processes[process->slot].in_use = 0;
     G_UNLOCK(live_lock);

@@ -93,28 +93,54 @@ char *gp_command_line(const char *command, unsigned id)
 }
 
 /*
- * The output starts after the terminal's echo of TYPED, if the terminal
- * echoes at all. A line editor wraps a long echo by breaking it with
- * newlines anywhere, even inside the marker, so the echo is matched
- * character by character with those newlines skipped.
+ * Where the terminal's echo of TYPED that starts at AT ends (past its
+ * newline), or NULL if TYPED is not echoed there. A line editor wraps a
+ * long echo by breaking it with newlines anywhere, even inside the marker,
+ * so newlines in the text are skipped while matching.
  */
-static const char *skip_echo(const char *text, const char *end, const char *typed)
+static const char *echo_end_at(const char *at, const char *end, const char *typed)
 {
-    const char *at = text;
     const char *want = typed;
     while (*want && *want != '\n' && at < end) {
         if (*at == *want) {
             want++;
         } else if (*at != '\n') {
-            break;
+            return NULL;
         }
         at++;
     }
     if (*want && *want != '\n') {
-        return text; /* no echo (or not ours): everything is output */
+        return NULL;
     }
     const char *newline = memchr(at, '\n', (size_t)(end - at));
     return newline ? newline + 1 : end;
+}
+
+/*
+ * The output starts after the echo of TYPED. Usually the echo comes first,
+ * but whatever a command cut short by a timeout still printed may precede
+ * it; the echo holds this command's unique id, so its first full match is
+ * the real one. Without an echo (a terminal that does not echo) everything
+ * is output.
+ */
+static const char *skip_echo(const char *text, const char *end, const char *typed)
+{
+    for (const char *at = text; at < end; at++) {
+        at = memchr(at, typed[0], (size_t)(end - at));
+        if (!at) {
+            break;
+        }
+        const char *after = echo_end_at(at, end, typed);
+        if (after) {
+            return after;
+        }
+    }
+    return text;
+}
+
+char *gp_command_output_so_far(const char *text, size_t length, const char *typed)
+{
+    return g_strdup(skip_echo(text, text + length, typed));
 }
 
 bool gp_command_reply(const char *text, size_t length, size_t *scanned, unsigned id,

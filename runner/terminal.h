@@ -42,4 +42,8 @@ char *gp_command_line(const char *command, unsigned id);
 bool gp_command_reply(const char *text, size_t length, size_t *scanned, unsigned id,
                       const char *typed, char **output, int *exit_status);
 
+/* What a command that has not finished printed so far: TEXT after the echo
+ * of TYPED, so that no internal marker reaches the user. */
+char *gp_command_output_so_far(const char *text, size_t length, const char *typed);
+
 #endif

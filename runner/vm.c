@@ -14,12 +14,16 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "analysis.h"
 #include "arch.h"
 #include "console.h"
+#include "disk.h"
 #include "error.h"
 #include "guestplug/run.h"
+#include "host_plugin_path.h"
 #include "image.h"
 #include "paths.h"
+#include "plugin_args.h"
 #include "qemu_locate.h"
 #include "qemu_process.h"
 #include "qmp.h"
@@ -34,10 +38,14 @@
 #define QMP_TIMEOUT_MS 30000
 #define START_TIMEOUT_MS 30000
 #define SNAPSHOT_STAMP "root-snapshot.ok"
+/* "No timeout" still ends, as pypanda's does. */
+#define LONGEST_COMMAND_S 9999
+/* How long a shell gets to show its prompt again after Ctrl-C. */
+#define RESYNC_TIMEOUT_MS 5000
 
 typedef struct host_plugin_request {
     char *name;
-    char *args;
+    GPtrArray *args; /* "key=value", unquoted */
 } host_plugin_request;
 
 struct gp_vm {
@@ -46,6 +54,7 @@ struct gp_vm {
     char *qemu_binary;
     /* own guest */
     char *kernel, *initrd, *disk, *append, *machine, *cpu, *memory;
+    char *disk_interface;   /* -drive if=: "ide", "virtio", NULL for the machine's */
     GPtrArray *extra_args;
     GPtrArray *core_args;   /* "key=value" for libguestplug.so itself */
     char *prompt_regex;
@@ -61,28 +70,20 @@ struct gp_vm {
     gp_console *console;
     gp_prompt *prompt;
     unsigned next_command_id;
-    int end_pipe[2];        /* the core writes "end" to [1]; we watch [0] */
-    bool ended;             /* a host plugin called gp_end_analysis */
-    int end_status;         /* the status it gave */
+    int link_fd;            /* the report pipe's write end, until QEMU has it */
+    gp_analysis *analysis;  /* what the core reported on it (last run) */
     char *last_error;
+    int last_error_code;    /* a gp_run_error_code */
 };
 
-/* The core wrote "end STATUS" on the pipe: remember both. */
-static void mark_ended(gp_vm *vm)
+static bool analysis_ended(const gp_vm *vm)
 {
-    char line[32] = { 0 };
-    if (!vm->ended && vm->end_pipe[0] >= 0 &&
-        read(vm->end_pipe[0], line, sizeof line - 1) > 0) {
-        vm->end_status = (int)strtol(line + strlen("end"), NULL, 10);
-    }
-    vm->ended = true;
+    return vm->analysis && gp_analysis_ended(vm->analysis);
 }
 
 static int fail(gp_vm *vm, GError *error)
 {
-    if (error && g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_ENDED)) {
-        mark_ended(vm);
-    }
+    vm->last_error_code = error && error->domain == GP_RUN_ERROR ? error->code : GP_RUN_ERROR_IO;
     g_free(vm->last_error);
     vm->last_error = g_strdup(error ? error->message : "unknown error");
     g_clear_error(&error);
@@ -95,6 +96,7 @@ static int fail_usage(gp_vm *vm, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     g_free(vm->last_error);
+    vm->last_error_code = GP_RUN_ERROR_USAGE;
     vm->last_error = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     return -1;
@@ -118,7 +120,7 @@ static gp_vm *vm_new(const gp_arch_info *arch, const char *qemu_arch, bool gener
     vm->command_timeout_s = 60;
     vm->boot_timeout_s = 300;
     vm->next_command_id = (unsigned)g_random_int_range(1000, 100000);
-    vm->end_pipe[0] = vm->end_pipe[1] = -1;
+    vm->link_fd = -1;
     return vm;
 }
 
@@ -134,19 +136,24 @@ GP_EXPORT gp_vm *gp_vm_new_generic(const char *arch_name)
     vm->prompt_regex = g_strdup(GENERIC_PROMPT);
     vm->start_snapshot = g_strdup("root");
     vm->memory = g_strdup("256");
+    /* The core refuses to load where it has no hypercalls: run plain QEMU. */
+    vm->without_core = gp_arch_target(arch)->support < GP_SUPPORT_CHANNELS;
     return vm;
 }
 
 GP_EXPORT gp_vm *gp_vm_new_custom(const char *qemu_arch)
 {
-    if (!qemu_arch || !*qemu_arch || strchr(qemu_arch, '/')) {
+    const gp_qemu_target *target = gp_qemu_target_lookup(qemu_arch);
+    if (!target) {
         fprintf(stderr, "guestplug: '%s' is not a QEMU architecture (the ARCH of "
-                "qemu-system-ARCH, e.g. x86_64)\n", qemu_arch ? qemu_arch : "(null)");
+                "qemu-system-ARCH); QEMU has: %s\n", qemu_arch ? qemu_arch : "(null)",
+                gp_qemu_target_names());
         return NULL;
     }
     gp_vm *vm = vm_new(gp_arch_lookup(qemu_arch), qemu_arch, false);
     vm->prompt_regex = g_strdup(DEFAULT_PROMPT);
     vm->memory = g_strdup("256");
+    vm->without_core = target->support < GP_SUPPORT_CHANNELS;
     return vm;
 }
 
@@ -266,6 +273,28 @@ GP_EXPORT int gp_vm_set_timeouts(gp_vm *vm, int command_seconds, int boot_second
     return 0;
 }
 
+/*
+ * Where the core will find host plugin NAME, or NULL (SEARCHED then lists
+ * the paths tried). The core only looks once QEMU is starting, so a missing
+ * plugin would surface late, as QEMU's death; this runs the same search
+ * (core/host_plugin_path.c, so the order cannot drift) with the same inputs
+ * at the call that names the plugin.
+ */
+static char *find_host_plugin(const gp_vm *vm, const char *name, GString *searched)
+{
+    const char *arg_path = NULL;
+    for (guint i = 0; i < vm->core_args->len; i++) {
+        const char *arg = g_ptr_array_index(vm->core_args, i);
+        if (g_str_has_prefix(arg, "plugin_path=")) {
+            arg_path = arg + strlen("plugin_path="); /* the last wins, as in the core */
+        }
+    }
+    g_autoptr(GPtrArray) dirs = gp_host_plugin_search_dirs(
+        g_getenv("GUESTPLUG_PLUGIN_PATH"), arg_path, GP_BUILD_DIR "/plugins",
+        GP_PREFIX "/lib/guestplug/plugins");
+    return gp_host_plugin_find(name, dirs, searched);
+}
+
 GP_EXPORT int gp_vm_load_plugin(gp_vm *vm, const char *name, const char *args)
 {
     if (vm->process) {
@@ -275,7 +304,20 @@ GP_EXPORT int gp_vm_load_plugin(gp_vm *vm, const char *name, const char *args)
     if (!name || !*name || strchr(name, ',') || strchr(name, '=')) {
         return fail_usage(vm, "'%s' is not a host plugin name", name ? name : "(null)");
     }
-    host_plugin_request request = { g_strdup(name), g_strdup(args && *args ? args : NULL) };
+    g_autoptr(GString) searched = g_string_new(NULL);
+    g_autofree char *found = find_host_plugin(vm, name, searched);
+    if (!found) {
+        return fail_usage(vm, "could not find path for plugin %s\nSearched:%s\nBuild it (make), "
+                          "add its directory to GUESTPLUG_PLUGIN_PATH, or set the core "
+                          "argument plugin_path=DIR (--core plugin_path=DIR) before loading "
+                          "it.", name, searched->str);
+    }
+    GError *error = NULL;
+    GPtrArray *pairs = gp_plugin_args_parse(name, args, &error);
+    if (!pairs) {
+        return fail(vm, error);
+    }
+    host_plugin_request request = { g_strdup(name), pairs };
     g_array_append_val(vm->plugins, request);
     clear_error(vm);
     return 0;
@@ -296,8 +338,8 @@ static char *plugin_option(gp_vm *vm, const char *core_path)
 {
     GString *option = g_string_new("file=");
     append_escaped(option, core_path);
-    if (vm->end_pipe[1] >= 0) {
-        g_string_append_printf(option, ",runner_fd=%d", vm->end_pipe[1]);
+    if (vm->link_fd >= 0) {
+        g_string_append_printf(option, ",runner_fd=%d", vm->link_fd);
     }
     for (guint i = 0; i < vm->core_args->len; i++) {
         g_string_append_c(option, ',');
@@ -307,29 +349,12 @@ static char *plugin_option(gp_vm *vm, const char *core_path)
         host_plugin_request *request = &g_array_index(vm->plugins, host_plugin_request, i);
         g_string_append(option, ",load=");
         append_escaped(option, request->name);
-        if (request->args) {
-            g_auto(GStrv) pairs = g_strsplit(request->args, ",", -1);
-            for (char **pair = pairs; *pair; pair++) {
-                if (**pair) {
-                    g_string_append_printf(option, ",%s.", request->name);
-                    append_escaped(option, *pair);
-                }
-            }
+        for (guint j = 0; j < request->args->len; j++) {
+            g_string_append_printf(option, ",%s.", request->name);
+            append_escaped(option, g_ptr_array_index(request->args, j));
         }
     }
     return g_string_free(option, FALSE);
-}
-
-/* "QFI\xfb" starts every qcow2 file; anything else is treated as raw. */
-static const char *disk_format(const char *path)
-{
-    char magic[4] = { 0 };
-    FILE *file = fopen(path, "rb");
-    size_t got = file ? fread(magic, 1, sizeof magic, file) : 0;
-    if (file) {
-        fclose(file);
-    }
-    return got == 4 && memcmp(magic, "QFI\xfb", 4) == 0 ? "qcow2" : "raw";
 }
 
 #define ADD(...) add_words(argv, __VA_ARGS__, (const char *)NULL)
@@ -410,7 +435,10 @@ static GPtrArray *qemu_command(gp_vm *vm, const char *core_path, const char *loa
         if (vm->disk) {
             GString *drive = g_string_new("file=");
             append_escaped(drive, vm->disk);
-            g_string_append_printf(drive, ",format=%s", disk_format(vm->disk));
+            g_string_append_printf(drive, ",format=%s", gp_disk_format(vm->disk));
+            if (vm->disk_interface) {
+                g_string_append_printf(drive, ",if=%s", vm->disk_interface);
+            }
             ADD("-drive", drive->str);
             g_string_free(drive, TRUE);
         }
@@ -452,12 +480,26 @@ static void stop_qemu(gp_vm *vm)
     g_clear_pointer(&vm->console, gp_console_free);
     g_clear_pointer(&vm->qmp, gp_qmp_free);
     g_clear_pointer(&vm->process, gp_qemu_process_free);
-    for (int i = 0; i < 2; i++) {
-        if (vm->end_pipe[i] >= 0) {
-            close(vm->end_pipe[i]);
-            vm->end_pipe[i] = -1;
-        }
+    if (vm->analysis) {
+        gp_analysis_read(vm->analysis); /* the last reports, up to QEMU's exit */
     }
+    if (vm->link_fd >= 0) {
+        close(vm->link_fd);
+        vm->link_fd = -1;
+    }
+}
+
+static int watched_fd(void *opaque)
+{
+    gp_vm *vm = opaque;
+    return gp_analysis_fd(vm->analysis);
+}
+
+static bool reports_ready(void *opaque)
+{
+    gp_vm *vm = opaque;
+    gp_analysis_read(vm->analysis);
+    return gp_analysis_ended(vm->analysis);
 }
 
 /* Starts QEMU; WITH_CORE loads libguestplug.so and the requested plugins. */
@@ -474,14 +516,16 @@ static bool launch(gp_vm *vm, bool with_core, GError **error)
     if (!vm->process) {
         return false;
     }
-    /* QEMU inherits the write end (no close-on-exec) for gp_end_analysis. */
-    if (with_core && (pipe2(vm->end_pipe, O_CLOEXEC) < 0 ||
-                      fcntl(vm->end_pipe[1], F_SETFD, 0) < 0)) {
+    /* QEMU inherits the write end (no close-on-exec) for its reports. */
+    int link[2] = { -1, -1 };
+    if (with_core && (pipe2(link, O_CLOEXEC | O_NONBLOCK) < 0 ||
+                      fcntl(link[1], F_SETFD, 0) < 0)) {
         g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO, "pipe: %s", g_strerror(errno));
         return false;
     }
-    vm->ended = false;
-    vm->end_status = 0;
+    gp_analysis_free(vm->analysis);
+    vm->analysis = gp_analysis_new(link[0]);
+    vm->link_fd = link[1];
     g_autofree char *qmp_path = gp_qemu_process_path(vm->process, "qmp.sock");
     g_autofree char *serial_path = gp_qemu_process_path(vm->process, "serial.sock");
     g_autofree char *disk_copy = NULL;
@@ -500,9 +544,9 @@ static bool launch(gp_vm *vm, bool with_core, GError **error)
         fprintf(stderr, "guestplug: %s\n", line);
     }
     bool spawned = gp_qemu_process_spawn(vm->process, (char **)argv->pdata, error);
-    if (vm->end_pipe[1] >= 0) {
-        close(vm->end_pipe[1]); /* only QEMU writes it */
-        vm->end_pipe[1] = -1;
+    if (vm->link_fd >= 0) {
+        close(vm->link_fd); /* only QEMU writes it */
+        vm->link_fd = -1;
     }
     if (!spawned) {
         return false;
@@ -511,7 +555,7 @@ static bool launch(gp_vm *vm, bool with_core, GError **error)
     if (!vm->console) {
         return false;
     }
-    gp_console_set_end_fd(vm->console, vm->end_pipe[0]);
+    gp_console_set_watch(vm->console, &(gp_console_watch){ watched_fd, reports_ready, vm });
     vm->qmp = gp_qmp_connect(qmp_path, START_TIMEOUT_MS, error);
     if (!vm->qmp) {
         int status = 0;
@@ -601,6 +645,32 @@ int gp_vm_prepare_image(gp_vm *vm, bool rebuild)
     return 0;
 }
 
+/* Host plugins and core settings need the core, which does not load on
+ * every target: refuse them before anything is built or started. */
+static bool check_core_wanted(const gp_vm *vm, GError **error)
+{
+    if (!vm->without_core || (vm->plugins->len == 0 && vm->core_args->len == 0)) {
+        return true;
+    }
+    const gp_qemu_target *target =
+        gp_qemu_target_lookup(vm->qemu_binary + strlen("qemu-system-"));
+    g_autofree char *refusal = gp_qemu_target_refuse_core(target, vm->generic);
+    g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_USAGE, "%s",
+                refusal ? refusal : "host plugins and core settings need libguestplug.so, "
+                "which gp_vm_set_core_enabled turned off");
+    return false;
+}
+
+/* A start snapshot that is not on the disk: list those that are before
+ * booting, rather than fail in QEMU. A snapshot on a drive of --qemu-arg's
+ * is QEMU's to check. */
+static bool check_start_snapshot(const gp_vm *vm, GError **error)
+{
+    const char *disk = vm->generic ? vm->image->disk : vm->disk;
+    return !vm->start_snapshot || !disk ||
+           gp_disk_require_snapshot(vm->qemu, disk, vm->start_snapshot, error);
+}
+
 GP_EXPORT int gp_vm_start(gp_vm *vm)
 {
     GError *error = NULL;
@@ -608,23 +678,20 @@ GP_EXPORT int gp_vm_start(gp_vm *vm)
     if (vm->process) {
         return fail_usage(vm, "the VM is already running");
     }
+    if (!check_core_wanted(vm, &error)) {
+        return fail(vm, error);
+    }
     if (!vm->generic && !vm->kernel && !vm->disk) {
         return fail_usage(vm, "nothing to boot: give your guest a kernel (--kernel) or a "
                           "disk image (--disk), or use a generic image (-g ARCH)");
     }
     if (!locate_qemu(vm, &error) ||
-        (vm->generic && !vm->image && !prepare_generic_image(vm, false, &error))) {
+        (vm->generic && !vm->image && !prepare_generic_image(vm, false, &error)) ||
+        !check_start_snapshot(vm, &error)) {
         return fail(vm, error);
     }
     if (!launch(vm, !vm->without_core, &error)) {
         stop_qemu(vm);
-        g_autofree char *missing = g_strdup_printf("Snapshot '%s' does not exist",
-                                                   vm->start_snapshot ? vm->start_snapshot : "");
-        if (vm->generic && error && strstr(error->message, missing)) {
-            g_prefix_error(&error, "starting from snapshot '%s' failed (rebuild the image "
-                           "with `guestplug image build %s --rebuild`): ",
-                           vm->start_snapshot, vm->arch->name);
-        }
         return fail(vm, error);
     }
     clear_error(vm);
@@ -698,6 +765,30 @@ static bool reply_seen(const char *text, size_t length, void *opaque)
 }
 
 /*
+ * A command that did not finish: say so with what it printed (never our
+ * marker), then interrupt it and wait for the prompt, so that the next
+ * command starts on a clean console.
+ */
+static GError *command_timed_out(gp_vm *vm, const char *command, const char *typed,
+                                 int timeout_s)
+{
+    size_t length = 0;
+    const char *text = gp_console_text(vm->console, &length);
+    g_autofree char *printed = gp_command_output_so_far(text, length, typed);
+    g_autofree char *lines = gp_console_indent_last_lines(printed, 15);
+    GError *error = g_error_new(GP_RUN_ERROR, GP_RUN_ERROR_TIMEOUT,
+                                "guest command '%s' did not finish within %d s (allow it more "
+                                "time: -t, or timeout= in Python); it printed:%s", command,
+                                timeout_s, lines);
+    if (gp_console_write(vm->console, "\003", NULL)) {
+        gp_console_wait(vm->console, prompt_seen, vm->prompt, "prompt", RESYNC_TIMEOUT_MS,
+                        NULL);
+    }
+    gp_console_discard(vm->console);
+    return error;
+}
+
+/*
  * Types COMMAND (one line) and then INPUT (NULL or lines the command reads,
  * e.g. a here-document body), and waits for the command to finish.
  */
@@ -713,16 +804,24 @@ static int run_command(gp_vm *vm, const char *command, const char *input, int ti
     if (!command || strchr(command, '\n')) {
         return fail_usage(vm, "a serial command must be one line without newlines");
     }
-    int timeout_ms = timeout_seconds == 0 ? vm->command_timeout_s * 1000
-                     : timeout_seconds < 0 ? G_MAXINT
-                                           : timeout_seconds * 1000;
+    if (analysis_ended(vm)) {
+        return fail_usage(vm, "not running '%s': a host plugin has ended the analysis",
+                          command);
+    }
+    int timeout_s = timeout_seconds == 0 ? vm->command_timeout_s
+                    : timeout_seconds < 0 ? LONGEST_COMMAND_S
+                                          : timeout_seconds;
     g_autofree char *line = gp_command_line(command, wait.id);
     wait.typed = line;
     g_autofree char *what = g_strdup_printf("the end of command '%s'", command);
     gp_console_discard(vm->console);
     if (!gp_console_write(vm->console, line, &error) ||
         (input && !gp_console_write(vm->console, input, &error)) ||
-        !gp_console_wait(vm->console, reply_seen, &wait, what, timeout_ms, &error)) {
+        !gp_console_wait(vm->console, reply_seen, &wait, what, timeout_s * 1000, &error)) {
+        if (g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_TIMEOUT)) {
+            g_clear_error(&error);
+            error = command_timed_out(vm, command, line, timeout_s);
+        }
         return fail(vm, error);
     }
     /* Let the prompt come back so the next command starts on a fresh line;
@@ -809,55 +908,90 @@ GP_EXPORT int gp_vm_copy_to_guest(gp_vm *vm, const char *host_path, const char *
     return 0;
 }
 
-static bool never(const char *text, size_t length, void *opaque)
+/* The waiting of gp_vm_run_until_end is over once every guest plugin that
+ * was requested has finished (the end of the analysis stops it anyway). */
+static bool guest_plugins_finished(const char *text, size_t length, void *opaque)
 {
-    (void)text, (void)length, (void)opaque;
-    return false;
+    (void)text, (void)length;
+    const gp_analysis *analysis = opaque;
+    return gp_analysis_requested(analysis) > 0 && gp_analysis_unfinished(analysis) == 0;
 }
 
 GP_EXPORT int gp_vm_run_until_end(gp_vm *vm, int timeout_seconds)
 {
     GError *error = NULL;
-    gint64 deadline = g_get_monotonic_time() +
-                      (gint64)(timeout_seconds > 0 ? timeout_seconds : vm->command_timeout_s) *
-                          G_USEC_PER_SEC;
+    int timeout_s = timeout_seconds > 0 ? timeout_seconds : vm->command_timeout_s;
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_s * G_USEC_PER_SEC;
 
     if (require_running(vm, "wait for the end") < 0) {
         return -1;
     }
-    while (!vm->ended) {
+    gp_analysis_read(vm->analysis);
+    while (!analysis_ended(vm) && !guest_plugins_finished(NULL, 0, vm->analysis)) {
         if (g_get_monotonic_time() >= deadline) {
-            return fail_usage(vm, "no host plugin ended the analysis within %d s (a host "
-                              "plugin calls gp_end_analysis() when it is done)",
-                              timeout_seconds > 0 ? timeout_seconds : vm->command_timeout_s);
+            if (gp_analysis_requested(vm->analysis) == 0) {
+                clear_error(vm);
+                return 1; /* nothing was waited for: the run simply lasted its time */
+            }
+            g_autofree char *unfinished = gp_analysis_describe_unfinished(vm->analysis);
+            error = g_error_new(GP_RUN_ERROR, GP_RUN_ERROR_TIMEOUT,
+                                "guest plugins did not finish within %d s: %s (allow more "
+                                "time with -t; the log above says what the injector "
+                                "tried)", timeout_s, unfinished);
+            return fail(vm, error);
         }
         /* A guest at its prompt makes no system calls, so nothing could be
          * injected into it; a newline now and then wakes its shell. */
         if (!gp_console_write(vm->console, "\n", &error) ||
-            (!gp_console_wait(vm->console, never, NULL, "the end of the analysis", 1000,
-                              &error) &&
-             !g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_TIMEOUT))) {
-            if (g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_ENDED)) {
-                mark_ended(vm);
-                break;
-            }
+            (!gp_console_wait(vm->console, guest_plugins_finished, vm->analysis,
+                              "the end of the analysis", 1000, &error) &&
+             !g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_TIMEOUT) &&
+             !g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_ENDED))) {
             return fail(vm, error);
         }
         g_clear_error(&error);
     }
-    g_clear_error(&error);
     clear_error(vm);
     return 0;
 }
 
+/* The analysis with every report that has arrived taken in, or NULL before
+ * the first start. */
+static gp_analysis *fresh_analysis(const gp_vm *vm)
+{
+    if (vm->analysis) {
+        gp_analysis_read(vm->analysis);
+    }
+    return vm->analysis;
+}
+
 GP_EXPORT bool gp_vm_ended(const gp_vm *vm)
 {
-    return vm->ended;
+    gp_analysis *analysis = fresh_analysis(vm);
+    return analysis && gp_analysis_ended(analysis);
 }
 
 GP_EXPORT int gp_vm_end_status(const gp_vm *vm)
 {
-    return vm->ended ? vm->end_status : 0;
+    gp_analysis *analysis = fresh_analysis(vm);
+    return analysis ? gp_analysis_end_status(analysis) : 0;
+}
+
+GP_EXPORT unsigned gp_vm_guest_plugins_requested(const gp_vm *vm)
+{
+    gp_analysis *analysis = fresh_analysis(vm);
+    return analysis ? gp_analysis_requested(analysis) : 0;
+}
+
+GP_EXPORT const char *gp_vm_guest_plugin_failure(const gp_vm *vm)
+{
+    gp_analysis *analysis = fresh_analysis(vm);
+    return analysis ? gp_analysis_failure(analysis) : NULL;
+}
+
+int gp_vm_last_error_code(const gp_vm *vm)
+{
+    return vm->last_error ? vm->last_error_code : -1;
 }
 
 GP_EXPORT void gp_vm_end(gp_vm *vm)
@@ -869,18 +1003,20 @@ GP_EXPORT void gp_vm_end(gp_vm *vm)
     for (guint i = 0; i < vm->plugins->len; i++) {
         host_plugin_request *request = &g_array_index(vm->plugins, host_plugin_request, i);
         g_free(request->name);
-        g_free(request->args);
+        g_ptr_array_unref(request->args);
     }
     g_array_unref(vm->plugins);
     g_ptr_array_unref(vm->extra_args);
     g_ptr_array_unref(vm->core_args);
     gp_prompt_free(vm->prompt);
     gp_image_free(vm->image);
+    gp_analysis_free(vm->analysis);
     gp_qemu_free(vm->qemu);
     g_free(vm->qemu_binary);
     g_free(vm->kernel);
     g_free(vm->initrd);
     g_free(vm->disk);
+    g_free(vm->disk_interface);
     g_free(vm->append);
     g_free(vm->machine);
     g_free(vm->cpu);
@@ -899,4 +1035,63 @@ GP_EXPORT const char *gp_vm_last_error(const gp_vm *vm)
 GP_EXPORT void gp_vm_free_string(char *string)
 {
     g_free(string);
+}
+
+/* Whether the guest's vCPUs run (QMP query-status); false if unknown. */
+static bool guest_running(gp_vm *vm)
+{
+    JsonNode *status = gp_qmp_execute(vm->qmp, "query-status", NULL, QMP_TIMEOUT_MS, NULL);
+    bool running = status && JSON_NODE_HOLDS_OBJECT(status) &&
+                   json_object_get_boolean_member_with_default(json_node_get_object(status),
+                                                               "running", FALSE);
+    if (status) {
+        json_node_unref(status);
+    }
+    return running;
+}
+
+GP_EXPORT int gp_vm_monitor_cmd(gp_vm *vm, const char *command, char **output)
+{
+    GError *error = NULL;
+    if (require_running(vm, "run a monitor command") < 0) {
+        return -1;
+    }
+    if (!command || !*command || strchr(command, '\n') || !output) {
+        return fail_usage(vm, "a monitor command must be one non-empty line");
+    }
+    bool was_running = guest_running(vm);
+    /* gp_qmp_hmp turns HMP's failures, which QMP delivers as successful
+     * replies ("Error: ...", "unknown command: ..."), into errors, so a
+     * caller never mistakes them for output. */
+    char *reply = gp_qmp_hmp(vm->qmp, command, vm->command_timeout_s * 1000, &error);
+    if (!reply) {
+        /* A failed loadvm leaves the guest stopped; a failed command should
+         * leave it as it was, or the next serial command would hang. */
+        if (was_running && !guest_running(vm)) {
+            JsonNode *resumed = gp_qmp_execute(vm->qmp, "cont", NULL, QMP_TIMEOUT_MS, NULL);
+            if (resumed) {
+                json_node_unref(resumed);
+            }
+        }
+        return fail(vm, error);
+    }
+    /* Like gp_vm_revert: output from before a loadvm is not the guest's now. */
+    gp_console_discard(vm->console);
+    *output = reply;
+    clear_error(vm);
+    return 0;
+}
+
+GP_EXPORT int gp_vm_set_disk_interface(gp_vm *vm, const char *interface)
+{
+    if (interface && strcmp(interface, "ide") != 0 && strcmp(interface, "virtio") != 0) {
+        return fail_usage(vm, "'%s' is not a disk interface guestplug attaches; use ide "
+                          "(/dev/sda) or virtio (/dev/vda)", interface);
+    }
+    return set_string(vm, &vm->disk_interface, interface, "disk interface");
+}
+
+GP_EXPORT const char *gp_vm_generic_names(void)
+{
+    return gp_arch_names();
 }

@@ -13,4 +13,7 @@ int gp_vm_prepare_image(gp_vm *vm, bool rebuild);
 /* Runs plain QEMU, without libguestplug.so: the baseline of the benchmarks. */
 int gp_vm_set_core_enabled(gp_vm *vm, bool enabled);
 
+/* The gp_run_error_code of the last failing call (runner/error.h), or -1. */
+int gp_vm_last_error_code(const gp_vm *vm);
+
 #endif

@@ -3,8 +3,10 @@
 # `make test` runs scripts/setup, then tests/run (unit + integration).
 
 UNIT_TESTS := test_terminal test_config_panda test_host_plugin_path test_core_args \
-	test_qmp test_cpio test_daemon_protocol test_hypercall
+	test_qmp test_cpio test_daemon_protocol test_hypercall test_plugin_args test_analysis
 SRCS_test_terminal := runner/terminal.c
+SRCS_test_plugin_args := runner/plugin_args.c runner/error.c
+SRCS_test_analysis := runner/analysis.c
 SRCS_test_config_panda := tools/config_panda.c
 SRCS_test_host_plugin_path := core/host_plugin_path.c
 SRCS_test_core_args := core/core_args.c
@@ -12,6 +14,12 @@ SRCS_test_qmp := runner/qmp.c runner/error.c
 SRCS_test_cpio := runner/cpio.c runner/error.c
 SRCS_test_daemon_protocol := core/daemon_protocol.c
 SRCS_test_hypercall := core/hypercall.c core/channel_table.c core/manager.c core/log.c
+# The x86 page walk against page tables in a fake physical memory.
+UNIT_TESTS += test_x86_paging
+SRCS_test_x86_paging := core/arch/x86_paging.c
+# The runner's table of what works on each architecture against the core's.
+UNIT_TESTS += test_arch
+SRCS_test_arch := runner/arch.c core/arch/arch.c core/arch/x86.c core/arch/x86_paging.c
 
 $(BUILD)/obj/tests/%.o $(BUILD)/obj-asan/tests/%.o: \
 	OBJ_CFLAGS = -Icore -Irunner -Itools $(RUNNER_CFLAGS)

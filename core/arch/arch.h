@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What differs between guest architectures, behind one small interface:
- * which instructions are hypercall traps, and which registers carry the
- * hypercall. One file per architecture implements it (x86.c, ...); the rest
- * of the core never asks which architecture it runs.
+ * which instructions are hypercall traps, which registers carry the
+ * hypercall, how a process makes system calls (for the injector) and how
+ * its page tables are walked (so hypercalls touch only the memory the
+ * calling process could). One file per architecture implements it (x86.c,
+ * with x86_paging.c, ...); the rest of the core never asks which
+ * architecture it runs.
  */
 #ifndef GP_CORE_ARCH_H
 #define GP_CORE_ARCH_H
@@ -33,15 +36,57 @@ typedef struct gp_syscall_abi {
     const char *address_space_register; /* identifies the process: cr3, TTBR0 */
     unsigned pointer_bytes;             /* of the guest ABI (argv entries) */
     struct gp_syscall_numbers {
-        long getpid, getuid, mmap, munmap, prctl, memfd_create, openat, unlinkat, write, close,
-            vfork, setsid, execve, exit_group;
+        long getpid, getuid, mmap, munmap, prctl, memfd_create, openat, fchmod, unlinkat, write,
+            close, vfork, setsid, execve, exit_group;
     } numbers;
     uint64_t prot_read_write;       /* PROT_READ | PROT_WRITE */
     uint64_t map_private_anonymous; /* MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE */
-    uint64_t open_create;           /* O_RDWR | O_CREAT | O_TRUNC */
+    /* O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC: a file of our
+     * own in a world-writable tmpfs, never one planted there before */
+    uint64_t open_create_exclusive;
     int64_t at_fdcwd;
     uint64_t pr_get_name;
+    int64_t eexist; /* the errno of a name that is taken */
 } gp_syscall_abi;
+
+/*
+ * Guest physical memory as a page walk sees it: copies LEN bytes at guest
+ * physical address ADDR into BUF, false where no memory answers. QEMU's
+ * hwaddr reads in the core, a plain array in the unit tests.
+ */
+typedef struct gp_physical_memory {
+    bool (*read)(void *context, uint64_t addr, void *buf, size_t len);
+    void *context;
+} gp_physical_memory;
+
+/* Receives the translation of a virtual range piece by piece, in order:
+ * LENGTH bytes of it are at guest physical ADDR. False stops the walk. */
+typedef bool (*gp_physical_extent_fn)(void *context, uint64_t addr, uint64_t length);
+
+#define GP_PAGING_REGISTERS 4
+
+/*
+ * The guest MMU, for hypercalls: what the calling process could do itself.
+ * A hypercall runs inside the process that made it, so the vCPU's current
+ * translation registers are that process's page tables.
+ */
+typedef struct gp_user_paging {
+    /* GDB names of the registers the walk needs; translate_user gets their
+     * values in this order (unused slots NULL). */
+    const char *registers[GP_PAGING_REGISTERS];
+    /*
+     * Translates [VADDR, VADDR + LENGTH) the way the CPU would for a
+     * user-mode access, walking the page tables through MEMORY: every page
+     * must be present and user-accessible at every level, and for WRITE
+     * also writable at every level. Calls EXTENT for the whole range, in
+     * order, and returns true only if every byte is allowed; on false some
+     * extents may have been reported, and the caller must not use them.
+     * LENGTH is at least 1.
+     */
+    bool (*translate_user)(const uint64_t *registers, const gp_physical_memory *memory,
+                           uint64_t vaddr, uint64_t length, bool write,
+                           gp_physical_extent_fn extent, void *context);
+} gp_user_paging;
 
 typedef struct gp_arch {
     const char *target;         /* QEMU's target name, qemu_info_t.target_name */
@@ -57,6 +102,9 @@ typedef struct gp_arch {
     gp_trap_kind (*match_trap)(const uint8_t *bytes, size_t length, uint64_t vaddr,
                                uint64_t *resume_pc);
     const gp_syscall_abi *syscall; /* NULL: no injection on this architecture yet */
+    /* NULL: no page walk yet, so every hypercall that names guest memory
+     * fails with -2 (never the unchecked access QEMU's vaddr API gives). */
+    const gp_user_paging *paging;
 } gp_arch;
 
 /* The architecture for a QEMU target name, or NULL when unsupported. */

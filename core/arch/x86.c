@@ -6,6 +6,7 @@
  * MAGIC in eax; cpuid would overwrite eax..edx, so the host skips it.
  */
 #include <asm/unistd_64.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/prctl.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "arch.h"
 #include "guestplug/abi.h"
+#include "x86_paging.h"
 
 static gp_trap_kind x86_match_trap(const uint8_t *bytes, size_t length, uint64_t vaddr,
                                    uint64_t *resume_pc)
@@ -50,15 +52,16 @@ static const gp_syscall_abi x86_64_syscall = {
     .numbers = {
         .getpid = __NR_getpid, .getuid = __NR_getuid, .mmap = __NR_mmap, .munmap = __NR_munmap,
         .prctl = __NR_prctl, .memfd_create = __NR_memfd_create, .openat = __NR_openat,
-        .unlinkat = __NR_unlinkat, .write = __NR_write, .close = __NR_close,
+        .fchmod = __NR_fchmod, .unlinkat = __NR_unlinkat, .write = __NR_write, .close = __NR_close,
         .vfork = __NR_vfork, .setsid = __NR_setsid, .execve = __NR_execve,
         .exit_group = __NR_exit_group,
     },
     .prot_read_write = PROT_READ | PROT_WRITE,
     .map_private_anonymous = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-    .open_create = O_RDWR | O_CREAT | O_TRUNC,
+    .open_create_exclusive = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
     .at_fdcwd = AT_FDCWD,
     .pr_get_name = PR_GET_NAME,
+    .eexist = EEXIST,
 };
 
 const gp_arch gp_arch_x86_64 = {
@@ -67,6 +70,7 @@ const gp_arch gp_arch_x86_64 = {
     .hypercall_registers = { "rax", "rbx", "rcx", "rdx", "rdi" },
     .match_trap = x86_match_trap,
     .syscall = &x86_64_syscall,
+    .paging = &gp_x86_user_paging,
 };
 
 const gp_arch gp_arch_i386 = {
@@ -74,4 +78,5 @@ const gp_arch gp_arch_i386 = {
     .register_bytes = 4,
     .hypercall_registers = { "eax", "ebx", "ecx", "edx", "edi" },
     .match_trap = x86_match_trap,
+    .paging = &gp_x86_user_paging,
 };

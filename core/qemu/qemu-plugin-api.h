@@ -18,8 +18,15 @@
 
 #define QEMU_PLUGIN_EXPORT __attribute__((visibility("default")))
 
-/* QEMU 11.1 accepts exactly this version (it refuses 6 and 8). */
-#define GP_QEMU_PLUGIN_API_VERSION 7
+/*
+ * The API version the core exports as qemu_plugin_version. It is a build
+ * flag from core/qemu/supported (through the Makefile), the one place that
+ * also names the QEMU series the runner and scripts/setup accept, so the two
+ * cannot drift apart. QEMU 11.1 accepts exactly 7 (it refuses 6 and 8).
+ */
+#ifndef GP_QEMU_PLUGIN_API_VERSION
+#error "GP_QEMU_PLUGIN_API_VERSION is a build flag: build with make (it reads core/qemu/supported)"
+#endif
 
 typedef uint64_t qemu_plugin_id_t;
 
@@ -134,9 +141,28 @@ bool qemu_plugin_read_register(struct qemu_plugin_register *handle, GByteArray *
 bool qemu_plugin_write_register(struct qemu_plugin_register *handle, GByteArray *buf);
 __attribute__((noreturn)) void qemu_plugin_set_pc(uint64_t vaddr);
 
-bool qemu_plugin_read_memory_vaddr(uint64_t addr, GByteArray *data, size_t len);
-bool qemu_plugin_write_memory_vaddr(uint64_t addr, GByteArray *data);
-bool qemu_plugin_translate_vaddr(uint64_t vaddr, uint64_t *hwaddr);
+/*
+ * Guest memory by physical address (QEMU 10.0+): the vCPU's address space,
+ * RAM or device. Reads set DATA's size to LEN (so an array already LEN long
+ * is filled in place); writes only read DATA. The vaddr variants
+ * (qemu_plugin_read/write_memory_vaddr, qemu_plugin_translate_vaddr) are
+ * deliberately not declared: they ignore the guest's user/supervisor and
+ * read-only bits (SPEC §9); core/guest_memory.c walks the page tables
+ * itself and uses these.
+ */
+enum qemu_plugin_hwaddr_operation_result {
+    QEMU_PLUGIN_HWADDR_OPERATION_OK,
+    QEMU_PLUGIN_HWADDR_OPERATION_ERROR,
+    QEMU_PLUGIN_HWADDR_OPERATION_DEVICE_ERROR,
+    QEMU_PLUGIN_HWADDR_OPERATION_ACCESS_DENIED,
+    QEMU_PLUGIN_HWADDR_OPERATION_INVALID_ADDRESS,
+    QEMU_PLUGIN_HWADDR_OPERATION_INVALID_ADDRESS_SPACE,
+};
+enum qemu_plugin_hwaddr_operation_result qemu_plugin_read_memory_hwaddr(uint64_t addr,
+                                                                        GByteArray *data,
+                                                                        size_t len);
+enum qemu_plugin_hwaddr_operation_result qemu_plugin_write_memory_hwaddr(uint64_t addr,
+                                                                         GByteArray *data);
 
 void qemu_plugin_outs(const char *string);
 

@@ -6,16 +6,19 @@
  * It detaches from the process it was injected into, announces itself on
  * channel 0, then serves the control protocol of include/guestplug/daemon.h:
  * each LOAD streams a guest plugin's ELF into a memfd (or, on kernels
- * without memfd, a file in a writable tmpfs), runs it with its channel name,
- * and reports STARTED / FAILED and later EXITED with the wait status.
+ * without memfd, a file in a writable tmpfs: tmpfs_file.c), runs it with its
+ * channel name, and reports STARTED / FAILED and later EXITED with the wait
+ * status; each PING is answered with a PONG, so the host knows it is alive.
  */
 #include <errno.h>
+#include <linux/auxvec.h>
 #include <stdint.h>
 #include <sys/wait.h>
 
 #include "guestplug/channel.h"
 #include "guestplug/daemon.h"
 #include "sys.h"
+#include "tmpfs_file.h"
 
 #define MAX_PLUGINS 64
 #define POLL_FIRST_NS 100000L    /* 0.1 ms */
@@ -23,6 +26,8 @@
 
 static const gp_channel control = { GP_DAEMON_CHANNEL };
 static uint8_t frame[GP_DAEMON_MAX_FRAME];
+static int use_memfd = 1;   /* GUESTPLUG_MEMFD=off in our environment: 0 */
+static uint32_t daemon_pid; /* after detaching */
 
 /* The plugin being received (at most one at a time) and the running ones. */
 static struct {
@@ -30,8 +35,8 @@ static struct {
     char name[GP_DAEMON_MAX_NAME + 1];
     uint64_t size, received;
     int fd;                     /* -1 when nothing is being received */
-    char path[64];              /* what execve runs */
-    char unlink_path[64];       /* a tmpfs file to remove after exec, or "" */
+    char path[TMPFS_PATH_MAX];  /* what execve runs */
+    int in_tmpfs;               /* PATH is a tmpfs file, removed after exec */
 } loading = { .fd = -1 };
 
 static struct {
@@ -104,38 +109,38 @@ static char *append_text(char *out, const char *text)
     return out + length;
 }
 
-/* A file to hold the ELF: a memfd, or on kernels before 3.17 a file in a
- * writable tmpfs. */
-static long open_elf_file(uint32_t request)
+/* A file to hold the ELF: a memfd, or on kernels before 3.17 (and with
+ * inject_memfd=off) a new file in a writable tmpfs. */
+static long open_elf_file(void)
 {
-    long fd = sys_memfd_create("guestplug", 0);
-    loading.unlink_path[0] = '\0';
+    long fd = use_memfd ? sys_memfd_create("guestplug", 0) : -ENOSYS;
+    loading.in_tmpfs = 0;
     if (fd >= 0) {
         append_decimal(append_text(loading.path, "/proc/self/fd/"), (unsigned long)fd);
         return fd;
     }
-    const char *dirs[] = { "/dev/shm/.guestplug-", "/tmp/.guestplug-", "/run/.guestplug-" };
-    for (unsigned i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        append_decimal(append_text(loading.path, dirs[i]), request);
-        fd = sys_openat(loading.path, O_RDWR | O_CREAT | O_TRUNC, 0700);
-        if (fd >= 0) {
-            append_text(loading.unlink_path, loading.path);
-            return fd;
-        }
-    }
+    fd = tmpfs_file_create(loading.path);
+    loading.in_tmpfs = fd >= 0;
     return fd;
+}
+
+/* Closes and, for a tmpfs file, removes what held the ELF. */
+static void drop_elf_file(void)
+{
+    if (loading.fd >= 0) {
+        sys_close(loading.fd);
+    }
+    if (loading.in_tmpfs) {
+        sys_unlinkat(loading.path);
+    }
+    loading.fd = -1;
+    loading.in_tmpfs = 0;
 }
 
 static void fail_load(int error)
 {
     send_frame(GP_DAEMON_FAILED, loading.request, (uint32_t)error, loading.name);
-    if (loading.fd >= 0) {
-        sys_close(loading.fd);
-    }
-    if (loading.unlink_path[0]) {
-        sys_unlinkat(loading.unlink_path);
-    }
-    loading.fd = -1;
+    drop_elf_file();
 }
 
 static void remember(int pid, const char *name)
@@ -159,6 +164,13 @@ static void start_plugin(void)
     char *envp[] = { env_channel, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                      "HOME=/", 0 };
 
+    /* The kernel refuses to exec a file that anyone holds open for writing
+     * (ETXTBSY), and the child would inherit our descriptor: close it
+     * first. A memfd is run through its descriptor, so it stays open. */
+    if (loading.in_tmpfs) {
+        sys_close(loading.fd);
+        loading.fd = -1;
+    }
     /* The parent resumes only once the child has exec'd or died, so the
      * ELF file can be closed and removed right after. A failed execve is
      * told through a close-on-exec pipe: a successful one closes it empty. */
@@ -194,11 +206,7 @@ static void start_plugin(void)
     }
     remember((int)pid, loading.name);
     send_frame(GP_DAEMON_STARTED, loading.request, (uint32_t)pid, loading.name);
-    sys_close(loading.fd);
-    if (loading.unlink_path[0]) {
-        sys_unlinkat(loading.unlink_path);
-    }
-    loading.fd = -1;
+    drop_elf_file();
 }
 
 static void handle_load(uint32_t request, const uint8_t *payload, uint32_t length)
@@ -217,7 +225,7 @@ static void handle_load(uint32_t request, const uint8_t *payload, uint32_t lengt
     copy_text(loading.name, (const char *)payload + 12, name_length);
     loading.size = (uint64_t)get_u32(payload) | (uint64_t)get_u32(payload + 4) << 32;
     loading.received = 0;
-    long fd = open_elf_file(request);
+    long fd = open_elf_file();
     if (fd < 0) {
         loading.fd = -1;
         fail_load((int)-fd);
@@ -291,15 +299,58 @@ static void detach(void)
     }
 }
 
+static int same_text(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++, b++;
+    }
+    return *a == *b;
+}
+
+/* Random bytes for tmpfs names: the kernel's AT_RANDOM (2.6.29 and later),
+ * else /dev/urandom; without either the tmpfs fallback stays off. */
+static void seed_names(const unsigned long *auxv)
+{
+    for (; auxv[0] != AT_NULL; auxv += 2) {
+        if (auxv[0] == AT_RANDOM && auxv[1]) {
+            tmpfs_file_seed((const uint8_t *)auxv[1]);
+            return;
+        }
+    }
+    uint8_t key[16];
+    long fd = sys_openat("/dev/urandom", O_RDONLY | O_CLOEXEC, 0);
+    if (fd >= 0 && sys_read((int)fd, key, sizeof key) == (long)sizeof key) {
+        tmpfs_file_seed(key);
+    }
+    if (fd >= 0) {
+        sys_close((int)fd);
+    }
+}
+
+/* STACK is the kernel's initial stack: argc, argv, NULL, envp, NULL, auxv. */
+static void read_settings(long *stack)
+{
+    char **envp = (char **)(stack + 1 + stack[0] + 1);
+    static const char memfd_off[] = GP_DAEMON_ENV_MEMFD "=" GP_DAEMON_MEMFD_OFF;
+    while (*envp) {
+        if (same_text(*envp, memfd_off)) {
+            use_memfd = 0;
+        }
+        envp++;
+    }
+    seed_names((const unsigned long *)(envp + 1));
+}
+
 __attribute__((used)) void gp_daemon_main(long *stack)
 {
-    (void)stack;
+    read_settings(stack);
     detach();
     long delay = POLL_FIRST_NS;
     while (!gp_host_present()) {
         sys_nanosleep_ns(POLL_LIMIT_NS);
     }
-    send_frame(GP_DAEMON_HELLO, 0, (uint32_t)sys_getpid(), "");
+    daemon_pid = (uint32_t)sys_getpid();
+    send_frame(GP_DAEMON_HELLO, 0, daemon_pid, "");
     for (;;) {
         ssize_t got = gp_channel_try_read(control, frame, sizeof frame);
         if (got >= (ssize_t)GP_DAEMON_HEADER_SIZE) {
@@ -310,6 +361,8 @@ __attribute__((used)) void gp_daemon_main(long *stack)
                     handle_load(request, frame + GP_DAEMON_HEADER_SIZE, length);
                 } else if (type == GP_DAEMON_DATA) {
                     handle_data(request, frame + GP_DAEMON_HEADER_SIZE, length);
+                } else if (type == GP_DAEMON_PING) {
+                    send_frame(GP_DAEMON_PONG, request, daemon_pid, "");
                 }
             }
             delay = POLL_FIRST_NS;

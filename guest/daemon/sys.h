@@ -9,6 +9,7 @@
 
 #include <asm/unistd.h>
 #include <fcntl.h>
+#include <linux/prctl.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stddef.h>
@@ -41,6 +42,8 @@ static inline long sys_pipe_cloexec(int fds[2])
 
 static inline long sys_close(int fd) { return SYS6(__NR_close, fd, 0, 0, 0, 0, 0); }
 
+static inline long sys_fchmod(int fd, int mode) { return SYS6(__NR_fchmod, fd, mode, 0, 0, 0, 0); }
+
 static inline long sys_dup3(int from, int to) { return SYS6(__NR_dup3, from, to, 0, 0, 0, 0); }
 
 static inline long sys_unlinkat(const char *path) { return SYS6(__NR_unlinkat, AT_FDCWD, path, 0, 0, 0, 0); }
@@ -67,7 +70,7 @@ static inline long sys_vfork_copy(void)
 
 static inline long sys_set_name(const char *name)
 {
-    return SYS6(__NR_prctl, 15 /* PR_SET_NAME */, name, 0, 0, 0, 0);
+    return SYS6(__NR_prctl, PR_SET_NAME, name, 0, 0, 0, 0);
 }
 
 static inline long sys_setsid(void) { return SYS6(__NR_setsid, 0, 0, 0, 0, 0, 0); }

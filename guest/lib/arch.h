@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The one architecture-specific piece of the guest library: the trap
- * instruction with its register convention (include/guestplug/abi.h).
+ * The architecture-specific pieces of the guest library: the trap
+ * instruction with its register convention (include/guestplug/abi.h), and
+ * an atomic byte touch.
  *
  *   unsigned long gp_arch_hypercall(unsigned long op, unsigned long channel,
  *                                   unsigned long arg1, unsigned long arg2);
  *
  * returns the magic register after the trap: GP_MAGIC unchanged when no host
  * is there. unsigned long is register width on every Linux ABI we target.
+ *
+ *   void gp_arch_touch_for_write(unsigned char *p);
+ *
+ * writes the byte at P without changing it, atomically (no concurrent store
+ * to it is lost), so that its page is present, writable and dirty before a
+ * READ hypercall fills it.
  */
 #ifndef GP_GUEST_ARCH_H
 #define GP_GUEST_ARCH_H

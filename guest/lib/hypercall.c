@@ -27,8 +27,15 @@ static long result_errno(unsigned long value)
     }
 }
 
-/* The host reads and writes through page tables without faulting pages in,
- * so make every page of a buffer present first. */
+/*
+ * The host accesses guest memory only as this process could, through its
+ * page tables as they are at the hypercall, and never faults a page in:
+ * every page a WRITE reads must be present, and every page a READ fills
+ * must be present, writable and dirty, or the host answers -2. Reading a
+ * page makes it present; writing it also breaks copy-on-write (a page
+ * shared with a parent after fork, the shared zero page an untouched
+ * anonymous page maps) and marks it dirty.
+ */
 static void touch_for_reading(const void *buf, size_t len)
 {
     const volatile unsigned char *bytes = buf;
@@ -40,16 +47,18 @@ static void touch_for_reading(const void *buf, size_t len)
     }
 }
 
+/* Writes one byte of every page, without changing it: an atomic
+ * read-modify-write (gp_arch_touch_for_write), so a byte another thread
+ * stores at the same time is not lost, and no compiler turns it into a
+ * plain load. */
 static void touch_for_writing(void *buf, size_t len)
 {
-    volatile unsigned char *bytes = buf;
-    /* Storing a byte back makes its page present and writable (copy on
-     * write done) without changing it. */
+    unsigned char *bytes = buf;
     for (size_t i = 0; i < len; i += TOUCH_STRIDE) {
-        bytes[i] = bytes[i]; // cppcheck-suppress selfAssignment
+        gp_arch_touch_for_write(bytes + i);
     }
     if (len) {
-        bytes[len - 1] = bytes[len - 1]; // cppcheck-suppress selfAssignment
+        gp_arch_touch_for_write(bytes + len - 1);
     }
 }
 

@@ -9,13 +9,22 @@
  *   host -> guest
  *     LOAD     u64 elf_size, u32 name_length, name      start receiving plugin NAME
  *     DATA     elf bytes                                the next chunk of that ELF
+ *     PING     (nothing)                                are you still there?
  *   guest -> host
  *     HELLO    u32 pid                                  the daemon is up
  *     STARTED  u32 pid, name                            plugin NAME runs as PID
  *     FAILED   i32 errno, name                          plugin NAME could not start
  *     EXITED   i32 wait status, name                    plugin NAME ended
+ *     PONG     u32 pid                                  the answer to a PING
  *
- * REQUEST ties DATA, STARTED and FAILED to the LOAD they answer.
+ * REQUEST ties DATA, STARTED and FAILED to the LOAD they answer, and PONG
+ * to its PING. The host pings before it sends a LOAD to a daemon it has
+ * not heard from lately, and while plugins run, so that it notices a
+ * daemon that was killed, crashed or exited.
+ *
+ * The injector starts the daemon with settings in its environment:
+ *   GUESTPLUG_MEMFD=off   store plugins in tmpfs files, as on kernels
+ *                         without memfd_create (core setting inject_memfd)
  */
 #ifndef GUESTPLUG_DAEMON_H
 #define GUESTPLUG_DAEMON_H
@@ -30,11 +39,22 @@
 enum gp_daemon_frame_type {
     GP_DAEMON_LOAD = 1,
     GP_DAEMON_DATA = 2,
+    GP_DAEMON_PING = 3,
     GP_DAEMON_HELLO = 16,
     GP_DAEMON_STARTED = 17,
     GP_DAEMON_FAILED = 18,
     GP_DAEMON_EXITED = 19,
+    GP_DAEMON_PONG = 20,
 };
+
+/* The daemon's environment variable for inject_memfd=off, and its value. */
+#define GP_DAEMON_ENV_MEMFD "GUESTPLUG_MEMFD"
+#define GP_DAEMON_MEMFD_OFF "off"
+
+/* The prefix of the tmpfs files the injector and the daemon create; an
+ * unguessable suffix of 32 hex digits follows. */
+#define GP_DAEMON_TMPFS_PREFIX ".guestplug-"
+#define GP_DAEMON_TMPFS_RANDOM_DIGITS 32u
 
 typedef struct gp_daemon_header {
     uint32_t type;

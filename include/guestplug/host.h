@@ -93,11 +93,29 @@ gp_channel_id gp_load_guest_plugin_path(const char *name, const char *path,
  *   FAILED   it could not be started; VALUE is an errno from the guest (0 if
  *            the host gave up, e.g. the injection timed out) and DETAIL says why
  *   EXITED   it ended; VALUE is its wait status (WIFEXITED/WTERMSIG apply)
+ *   LOST     it was running when the guest was reverted to a snapshot
+ *            (loadvm), or when guest_daemon, which reports its exit, was
+ *            found gone (killed, crashed or exited): its exit status will
+ *            never be known; VALUE is 0 and DETAIL says which. A plugin lost
+ *            with its daemon may still run, and its channel still works.
+ *   DAEMON_GONE
+ *            guest_daemon, which was to start it, stopped answering (it did
+ *            not answer a ping in time, or never called in after it was
+ *            injected): the core injects a new daemon and sends the plugin
+ *            there, so STARTED or FAILED follows. VALUE is the pid of the
+ *            daemon that is gone (0 if it never called in).
+ *
+ * Under a runner (`guestplug run`, the C API, the Python front) these also
+ * decide the run's end: it waits for every guest plugin requested to exit,
+ * and a FAILED one, or one that EXITED with a status other than 0, makes
+ * the run fail.
  */
 typedef enum gp_guest_plugin_event {
     GP_GUEST_PLUGIN_STARTED,
     GP_GUEST_PLUGIN_FAILED,
     GP_GUEST_PLUGIN_EXITED,
+    GP_GUEST_PLUGIN_LOST,
+    GP_GUEST_PLUGIN_DAEMON_GONE,
 } gp_guest_plugin_event;
 
 typedef void (*gp_guest_plugin_event_fn)(const char *name, gp_guest_plugin_event event,
@@ -105,8 +123,9 @@ typedef void (*gp_guest_plugin_event_fn)(const char *name, gp_guest_plugin_event
 
 /*
  * Calls FN(…, OPAQUE) for every event of guest plugin NAME from now on (one
- * handler per plugin; NULL removes it). Events arrive on a vCPU thread or the
- * injector's watchdog thread. 0, or -ENOENT if NAME was never loaded.
+ * handler per plugin; NULL removes it). Events arrive on a vCPU thread or one
+ * of the core's own threads (the injector's watchdog, the guest clock that
+ * times guest_daemon's answers). 0, or -ENOENT if NAME was never loaded.
  */
 int gp_guest_plugin_set_event_handler(const char *name, gp_guest_plugin_event_fn fn,
                                       void *opaque);

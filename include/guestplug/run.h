@@ -36,6 +36,11 @@ typedef struct gp_vm gp_vm;
  */
 gp_vm *gp_vm_new_generic(const char *arch);
 
+/* The architectures with a generic image, "x86_64, i386, ...", so callers
+ * can check a name (and word their own error) before gp_vm_new_generic.
+ * Static storage. */
+const char *gp_vm_generic_names(void);
+
 /*
  * A VM for your own guest, run by QEMU's qemu-system-ARCH. Describe it with
  * the setters below (at least a kernel or a disk). Starts with a cold boot
@@ -48,6 +53,13 @@ int gp_vm_set_kernel(gp_vm *vm, const char *path);
 int gp_vm_set_initrd(gp_vm *vm, const char *path);
 /* A disk image the guest sees; qcow2 (snapshots work) or raw. */
 int gp_vm_set_disk(gp_vm *vm, const char *path);
+/*
+ * How that disk is attached: "ide" (the guest sees /dev/sda) or "virtio"
+ * (/dev/vda, the guest kernel needs virtio_blk). NULL, the default, leaves it
+ * to the machine: IDE on pc (x86_64, i386) and malta, virtio on virt (aarch64, arm).
+ * A snapshot loads only with the interface it was saved with.
+ */
+int gp_vm_set_disk_interface(gp_vm *vm, const char *interface);
 int gp_vm_set_append(gp_vm *vm, const char *kernel_command_line);
 int gp_vm_set_machine(gp_vm *vm, const char *machine);
 int gp_vm_set_cpu(gp_vm *vm, const char *cpu);
@@ -65,6 +77,14 @@ int gp_vm_set_start_snapshot(gp_vm *vm, const char *name);
 /*
  * Loads host plugin NAME through libguestplug.so when the VM starts. ARGS is
  * NULL or "key=value,key=value" and reaches the plugin via gp_plugin_arg().
+ * A value keeps commas when quoted ("a,b" or 'a,b') or escaped (a\,b); '='
+ * after the first needs neither. An argument that is not key=value fails
+ * here; one the plugin's gp_plugin_init never asks for stops QEMU's start
+ * with a message naming it.
+ * Fails at once, with "could not find path for plugin NAME" and the paths
+ * searched, when NAME (or NAME.so on the host plugin search path:
+ * $GUESTPLUG_PLUGIN_PATH, the core argument plugin_path= set before this
+ * call, the build tree, PREFIX/lib/guestplug/plugins) does not exist.
  */
 int gp_vm_load_plugin(gp_vm *vm, const char *name, const char *args);
 
@@ -93,10 +113,26 @@ int gp_vm_savevm(gp_vm *vm, const char *name);
 int gp_vm_delete_snapshot(gp_vm *vm, const char *name);
 
 /*
+ * Runs COMMAND (one line, e.g. "info snapshots") on the running VM's QEMU
+ * monitor (HMP, through QMP's human-monitor-command) and waits up to the
+ * command timeout for it. On success *OUTPUT (free with gp_vm_free_string)
+ * holds the monitor's text, possibly "". HMP reports failures as ordinary
+ * text; output starting with "Error:" (or with such a line), "unknown
+ * command: ..." or "Try \"help ...\"" fails instead, and gp_vm_last_error()
+ * then holds "HMP command 'COMMAND' failed: " and that text; a guest that
+ * ran before a failed command (a failed loadvm stops it) is resumed.
+ * Commands that stop QEMU ("quit") end the VM: later calls fail.
+ */
+int gp_vm_monitor_cmd(gp_vm *vm, const char *command, char **output);
+
+/*
  * Types COMMAND on the serial console and waits up to TIMEOUT_SECONDS
- * (0 = the VM's default, negative = forever) for it to finish. On success
+ * (0 = the VM's default, negative = 9999 s, pypanda's "no timeout") for it
+ * to finish, for the analysis to end, or for QEMU to exit. On success
  * *OUTPUT (free with gp_vm_free_string) holds what it printed and
- * *EXIT_STATUS, if not NULL, its shell exit status.
+ * *EXIT_STATUS, if not NULL, its shell exit status. A command that times
+ * out is interrupted (Ctrl-C) and the console resynchronised, so the next
+ * command's output is clean.
  */
 int gp_vm_run_serial_cmd(gp_vm *vm, const char *command, int timeout_seconds,
                          char **output, int *exit_status);
@@ -110,20 +146,50 @@ int gp_vm_run_serial_cmd(gp_vm *vm, const char *command, int timeout_seconds,
 int gp_vm_copy_to_guest(gp_vm *vm, const char *host_path, const char *guest_path);
 
 /*
- * Waits until a host plugin calls gp_end_analysis(), at most TIMEOUT_SECONDS
- * (0 = the command timeout). Meanwhile it types a newline every second:
+ * Waits until the analysis is over: a host plugin calls gp_end_analysis(),
+ * or every guest plugin requested so far has finished (exited, failed to
+ * start, or was lost to a snapshot revert). At most TIMEOUT_SECONDS (0 =
+ * the command timeout). Meanwhile it types a newline every second:
  * injection needs a process that makes system calls, and an idle shell
- * makes none. 0 when ended, -1 on timeout or failure.
+ * makes none. Returns
+ *    0  the analysis is over (see gp_vm_guest_plugin_failure for how the
+ *       guest plugins fared, gp_vm_end_status for the host plugin's word);
+ *    1  the time ran out, but no guest plugin was ever requested and no
+ *       host plugin ended the analysis: nothing was left to wait for;
+ *   -1  the time ran out with guest plugins unfinished (the error names
+ *       them), or the VM failed.
  */
 int gp_vm_run_until_end(gp_vm *vm, int timeout_seconds);
 
-/* True once a host plugin asked to end the analysis; a command interrupted
- * by that fails with this set, which is not an error of the guest. */
+/* True once a host plugin asked to end the analysis. Serial commands
+ * interrupted by that fail with this set, which is not an error of the
+ * guest, and later ones fail at once without typing anything. */
 bool gp_vm_ended(const gp_vm *vm);
 
 /* The status the host plugin ended the analysis with: 0 for success (and
  * when it has not ended), else what it gave gp_end_analysis_with_status. */
 int gp_vm_end_status(const gp_vm *vm);
+
+/* How many guest plugins host plugins have requested so far in this run of
+ * QEMU (gp_load_guest_plugin calls, including refused ones). */
+unsigned gp_vm_guest_plugins_requested(const gp_vm *vm);
+
+/* Why the first guest plugin that went wrong did, e.g. "guest plugin
+ * c_example exited with status 3" or "guest plugin c_example could not be
+ * started: ...", or NULL when none did (so far, in this run of QEMU). */
+const char *gp_vm_guest_plugin_failure(const gp_vm *vm);
+
+/*
+ * Snapshots on a qcow2 disk image, without a VM, through the qemu-img of the
+ * QEMU 11.1 guestplug uses. On failure they return NULL or -1 and, if
+ * ERROR_MESSAGE is not NULL, set it to the reason (free with
+ * gp_vm_free_string).
+ */
+/* The snapshot names on DISK, oldest first, NULL-terminated (free with gp_strv_free). */
+char **gp_disk_list_snapshots(const char *disk, char **error_message);
+/* Deletes snapshot NAME from DISK; the reason names the snapshots there if NAME is not. */
+int gp_disk_delete_snapshot(const char *disk, const char *name, char **error_message);
+void gp_strv_free(char **strv);
 
 /* Stops QEMU cleanly (quit over QMP, then signals) and frees the VM. */
 void gp_vm_end(gp_vm *vm);

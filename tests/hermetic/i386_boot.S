@@ -5,14 +5,13 @@
 # C part needs, except a stack and a GDT of our own (the loader's GDTR is not
 # to be trusted once its memory is reused). Paging stays off at first, so the
 # C part can look at how the host treats addresses without page tables; it
-# then calls hermetic_enable_paging() to get the same memory map as the x86_64
-# program (hermetic.h), hole included.
+# then builds the tables of each paging mode it tests (tests/hermetic/
+# paging.c: 32-bit with 4 MiB pages, then PAE) and switches to them with
+# hermetic_load_paging(), for the memory map of hermetic.h.
 #include "hermetic.h"
 
-#define PDE_PRESENT 0x1
-#define PDE_WRITE 0x2
-#define PDE_LARGE 0x80              /* a 4 MiB page (needs CR4.PSE) */
 #define CR4_PSE (1 << 4)
+#define CR4_PAE (1 << 5)
 #define CR0_PG (1 << 31)
 #define CODE_SELECTOR 0x08
 #define DATA_SELECTOR 0x10
@@ -64,28 +63,22 @@ no_multiboot:
 3:  hlt
     jmp 3b
 
-# void hermetic_enable_paging(void): identity-maps the first GiB with 4 MiB
-# pages, except the hole, and turns paging on. Called with paging off; since
-# the map is the identity, execution simply continues after the CR0 write.
+# void hermetic_load_paging(uint32_t cr3, uint32_t cr4_mode): runs on the
+# page tables at CR3, in the paging mode CR4_MODE selects (CR4.PSE for 32-bit
+# paging with 4 MiB pages, CR4.PAE for PAE). Paging goes off first, since
+# CR4.PAE may only change then; the tables identity-map this code, so
+# execution simply continues after each CR0 write.
     .text
-    .globl hermetic_enable_paging
-hermetic_enable_paging:
-    xor %ecx, %ecx
-1:  mov %ecx, %eax
-    shl $22, %eax
-    or $(PDE_PRESENT + PDE_WRITE + PDE_LARGE), %eax
-    mov %eax, page_directory(, %ecx, 4)
-    inc %ecx
-    cmp $(HERMETIC_MAPPED_END >> 22), %ecx
-    jne 1b
-    # The hole: that 4 MiB page is not present. Entries above 1 GiB stay 0.
-    movl $0, page_directory + (HERMETIC_HOLE_BASE >> 22) * 4
-
-    # 4 MiB pages need PSE; CR3 points at the page directory.
+    .globl hermetic_load_paging
+hermetic_load_paging:
+    mov %cr0, %eax
+    and $~CR0_PG, %eax
+    mov %eax, %cr0
     mov %cr4, %eax
-    or $CR4_PSE, %eax
+    and $~(CR4_PSE + CR4_PAE), %eax
+    or 8(%esp), %eax
     mov %eax, %cr4
-    mov $page_directory, %eax
+    mov 4(%esp), %eax
     mov %eax, %cr3
     mov %cr0, %eax
     or $CR0_PG, %eax
@@ -104,8 +97,6 @@ gdt_pointer:
     .long gdt
 
     .section .bss
-    .balign 4096
-page_directory: .skip 4096
     .balign 16
 stack: .skip 16384
 stack_top:

@@ -45,6 +45,43 @@ static void load_frame_layout(void **unused)
     assert_memory_equal(frame + 24, "c_example", 9);
 }
 
+static void ping_frame_layout(void **unused)
+{
+    (void)unused;
+    uint8_t frame[GP_DAEMON_HEADER_SIZE + 4];
+    memset(frame, 0xee, sizeof frame);
+    assert_int_equal(gp_daemon_put_ping(frame, 0x01020304), GP_DAEMON_HEADER_SIZE);
+    assert_int_equal(le32(frame), GP_DAEMON_PING);
+    assert_int_equal(le32(frame + 4), 0); /* no payload */
+    assert_int_equal(le32(frame + 8), 0x01020304);
+    assert_int_equal(frame[GP_DAEMON_HEADER_SIZE], 0xee); /* nothing written past it */
+}
+
+static void pong_is_a_report(void **unused)
+{
+    (void)unused;
+    uint8_t frame[64];
+    gp_daemon_report report;
+    size_t length = report_frame(frame, GP_DAEMON_PONG, 42, 4242, "");
+    assert_true(gp_daemon_parse_report(frame, length, &report));
+    assert_int_equal(report.type, GP_DAEMON_PONG);
+    assert_int_equal(report.request, 42);
+    assert_int_equal(report.value, 4242);
+    assert_string_equal(report.name, "");
+
+    /* A PING is the host's: a guest that echoes one has sent no report. */
+    gp_daemon_put_ping(frame, 42);
+    assert_false(gp_daemon_parse_report(frame, GP_DAEMON_HEADER_SIZE, &report));
+    length = report_frame(frame, GP_DAEMON_PING, 42, 0, "");
+    assert_false(gp_daemon_parse_report(frame, length, &report));
+    /* Nor is anything past PONG. */
+    length = report_frame(frame, GP_DAEMON_PONG + 1, 42, 0, "");
+    assert_false(gp_daemon_parse_report(frame, length, &report));
+    /* A PONG cut short of its value. */
+    gp_daemon_put_header(frame, GP_DAEMON_PONG, 0, 42);
+    assert_false(gp_daemon_parse_report(frame, GP_DAEMON_HEADER_SIZE, &report));
+}
+
 static void reports_round_trip(void **unused)
 {
     (void)unused;
@@ -96,7 +133,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load_frame_layout),
+        cmocka_unit_test(ping_frame_layout),
         cmocka_unit_test(reports_round_trip),
+        cmocka_unit_test(pong_is_a_report),
         cmocka_unit_test(lies_are_rejected),
     };
     return cmocka_run_group_tests_name("daemon protocol", tests, NULL, NULL);

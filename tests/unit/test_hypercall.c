@@ -13,6 +13,11 @@
  *   EDGE - GUEST_PAGE     one mapped page; the page at EDGE is not mapped,
  *                         so data placed just below EDGE ends at a hole
  *   UNMAPPED              nothing mapped near it
+ *   KERNEL                one present page, supervisor only (kernel memory),
+ *                         with a user page just below it
+ *   READ_ONLY             one present user page, read-only (the zero page,
+ *                         copy-on-write, a read-only file mapping, text)
+ *   READ_ONLY - GUEST_PAGE  a writable page just below it
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,6 +43,8 @@
 #define BUF_SIZE (4 * GUEST_PAGE)
 #define EDGE UINT64_C(0x30000)
 #define UNMAPPED UINT64_C(0x50000)
+#define KERNEL UINT64_C(0x60000)
+#define READ_ONLY UINT64_C(0x71000)
 
 #define QUEUE_LIMIT 4096u
 #define MAX_CHANNELS 16u
@@ -45,21 +52,40 @@
 
 /* ---- fake guest memory ------------------------------------------------- */
 
+/*
+ * The fake vCPU's page tables, as a user-mode access of the calling process
+ * sees them: a page is absent, or present with these flags. The raw read
+ * and write callbacks ignore the flags, as QEMU's debug accesses do (that
+ * is what let a guest user write into read-only page cache), and count
+ * every access a user-mode instruction could not have made; the fixture
+ * fails a test in which any happened.
+ */
+#define PAGE_USER 1u     /* clear: supervisor only (kernel memory) */
+#define PAGE_WRITABLE 2u /* clear: read-only (zero page, copy-on-write, file, text) */
+#define PAGE_RW (PAGE_USER | PAGE_WRITABLE)
+
+typedef struct fake_page {
+    unsigned flags;
+    uint8_t bytes[GUEST_PAGE];
+} fake_page;
+
 typedef struct guest {
-    GHashTable *pages;    /* guint64 page number -> uint8_t[GUEST_PAGE] */
+    GHashTable *pages;    /* guint64 page number -> fake_page */
     unsigned reads;       /* calls of the read callback */
     unsigned writes;      /* calls of the write callback */
-    unsigned bad_writes;  /* writes to a range that is not mapped (a bug) */
+    unsigned bad_reads;   /* reads of a page the process may not read (a bug) */
+    unsigned bad_writes;  /* writes to a page the process may not write (a bug) */
     gp_guest_memory memory;
 } guest;
 
-static uint8_t *guest_page(const guest *g, uint64_t page_number)
+static fake_page *guest_page(const guest *g, uint64_t page_number)
 {
     return g_hash_table_lookup(g->pages, &page_number);
 }
 
-/* Is every page of [ADDR, ADDR+LEN) mapped? A range that wraps is not. */
-static bool guest_range_mapped(const guest *g, uint64_t addr, size_t len)
+/* May a user-mode access (WRITE: a write) touch every page of [ADDR,
+ * ADDR+LEN)? Absent pages never; a range that wraps is not allowed. */
+static bool guest_range_allows(const guest *g, uint64_t addr, size_t len, bool write)
 {
     if (len == 0) {
         return true;
@@ -68,7 +94,24 @@ static bool guest_range_mapped(const guest *g, uint64_t addr, size_t len)
     if (last < addr) {
         return false;
     }
+    unsigned needed = PAGE_USER | (write ? PAGE_WRITABLE : 0);
     for (uint64_t page = addr / GUEST_PAGE; page <= last / GUEST_PAGE; page++) {
+        const fake_page *p = guest_page(g, page);
+        if (!p || (p->flags & needed) != needed) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Is every page present, whatever its flags? */
+static bool guest_range_present(const guest *g, uint64_t addr, size_t len)
+{
+    if (len && addr + (len - 1) < addr) {
+        return false;
+    }
+    for (uint64_t page = addr / GUEST_PAGE; len && page <= (addr + len - 1) / GUEST_PAGE;
+         page++) {
         if (!guest_page(g, page)) {
             return false;
         }
@@ -76,57 +119,52 @@ static bool guest_range_mapped(const guest *g, uint64_t addr, size_t len)
     return true;
 }
 
-/* Copies page by page and stops at the first hole, as a real vCPU would. */
-static bool fake_read(void *context, uint64_t addr, void *buf, size_t len)
+/* Copies between BUF and present pages, ignoring the flags, page by page. */
+static bool copy_pages(const guest *g, uint64_t addr, void *buf, size_t len, bool to_guest)
 {
-    guest *g = context;
-    uint8_t *out = buf;
-
-    g->reads++;
-    if (len && addr + (len - 1) < addr) {
+    uint8_t *host = buf;
+    if (!guest_range_present(g, addr, len)) {
         return false;
     }
     while (len > 0) {
-        uint8_t *page = guest_page(g, addr / GUEST_PAGE);
-        if (!page) {
-            return false;
-        }
+        fake_page *page = guest_page(g, addr / GUEST_PAGE);
         size_t offset = (size_t)(addr % GUEST_PAGE);
         size_t count = MIN(len, GUEST_PAGE - offset);
-        memcpy(out, page + offset, count);
-        out += count;
+        if (to_guest) {
+            memcpy(page->bytes + offset, host, count);
+        } else {
+            memcpy(host, page->bytes + offset, count);
+        }
+        host += count;
         addr += count;
         len -= count;
     }
     return true;
+}
+
+static bool fake_read(void *context, uint64_t addr, void *buf, size_t len)
+{
+    guest *g = context;
+    g->reads++;
+    if (!guest_range_allows(g, addr, len, false)) {
+        g->bad_reads++; /* the dispatcher should have asked mapped() first */
+    }
+    return copy_pages(g, addr, buf, len, false);
 }
 
 static bool fake_write(void *context, uint64_t addr, const void *buf, size_t len)
 {
     guest *g = context;
-    const uint8_t *in = buf;
-
     g->writes++;
-    /* The dispatcher promises to ask mapped() first; count it if it did not. */
-    if (!guest_range_mapped(g, addr, len)) {
-        g->bad_writes++;
-        return false;
+    if (!guest_range_allows(g, addr, len, true)) {
+        g->bad_writes++; /* the dispatcher should have asked mapped(.., true) */
     }
-    while (len > 0) {
-        uint8_t *page = guest_page(g, addr / GUEST_PAGE);
-        size_t offset = (size_t)(addr % GUEST_PAGE);
-        size_t count = MIN(len, GUEST_PAGE - offset);
-        memcpy(page + offset, in, count);
-        in += count;
-        addr += count;
-        len -= count;
-    }
-    return true;
+    return copy_pages(g, addr, (void *)(uintptr_t)buf, len, true);
 }
 
-static bool fake_mapped(void *context, uint64_t addr, size_t len)
+static bool fake_mapped(void *context, uint64_t addr, size_t len, bool for_write)
 {
-    return guest_range_mapped(context, addr, len);
+    return guest_range_allows(context, addr, len, for_write);
 }
 
 static void guest_init(guest *g)
@@ -145,26 +183,32 @@ static void guest_clear(guest *g)
     g->pages = NULL;
 }
 
-/* Maps (zero-filled) every page that [ADDR, ADDR+LEN) touches. */
-static void guest_map(guest *g, uint64_t addr, size_t len)
+/* Maps (zero-filled) every page that [ADDR, ADDR+LEN) touches, with FLAGS;
+ * pages already mapped just get FLAGS. */
+static void guest_map_with(guest *g, uint64_t addr, size_t len, unsigned flags)
 {
     for (uint64_t page = addr / GUEST_PAGE; page <= (addr + len - 1) / GUEST_PAGE; page++) {
-        if (!guest_page(g, page)) {
+        fake_page *p = guest_page(g, page);
+        if (!p) {
             guint64 *key = g_new(guint64, 1);
             *key = page;
-            g_hash_table_insert(g->pages, key, g_malloc0(GUEST_PAGE));
+            p = g_new0(fake_page, 1);
+            g_hash_table_insert(g->pages, key, p);
         }
+        p->flags = flags;
     }
 }
 
-/* Host-side access to guest memory for setting up and checking; not
- * counted as the dispatcher's reads or writes. */
+static void guest_map(guest *g, uint64_t addr, size_t len)
+{
+    guest_map_with(g, addr, len, PAGE_RW);
+}
+
+/* Host-side access to guest memory for setting up and checking, whatever
+ * the page flags; not counted as the dispatcher's reads or writes. */
 static void guest_put(guest *g, uint64_t addr, const void *data, size_t len)
 {
-    unsigned reads = g->reads, writes = g->writes;
-    assert_true(fake_write(g, addr, data, len));
-    g->reads = reads;
-    g->writes = writes;
+    assert_true(copy_pages(g, addr, (void *)(uintptr_t)data, len, true));
 }
 
 static void guest_fill(guest *g, uint64_t addr, uint8_t byte, size_t len)
@@ -176,9 +220,7 @@ static void guest_fill(guest *g, uint64_t addr, uint8_t byte, size_t len)
 
 static void guest_get(guest *g, uint64_t addr, void *out, size_t len)
 {
-    unsigned reads = g->reads;
-    assert_true(fake_read(g, addr, out, len));
-    g->reads = reads;
+    assert_true(copy_pages(g, addr, out, len, false));
 }
 
 /* ---- receive callbacks ------------------------------------------------- */
@@ -237,6 +279,10 @@ static int setup(void **state)
     guest_init(&f->guest);
     guest_map(&f->guest, BUF, BUF_SIZE);
     guest_map(&f->guest, EDGE - GUEST_PAGE, GUEST_PAGE);
+    guest_map(&f->guest, KERNEL - GUEST_PAGE, GUEST_PAGE);
+    guest_map_with(&f->guest, KERNEL, GUEST_PAGE, PAGE_WRITABLE);
+    guest_map(&f->guest, READ_ONLY - GUEST_PAGE, GUEST_PAGE);
+    guest_map_with(&f->guest, READ_ONLY, GUEST_PAGE, PAGE_USER);
     recorder_init(&f->rec[0]);
     recorder_init(&f->rec[1]);
     *state = f;
@@ -246,8 +292,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    /* Every write the dispatcher made must have been checked with mapped(). */
-    int result = f->guest.bad_writes == 0 ? 0 : -1;
+    /* No read of a page the process may not read, no write of a page it
+     * may not write, whatever the test did. */
+    int result = f->guest.bad_writes == 0 && f->guest.bad_reads == 0 ? 0 : -1;
     gp_channel_table_free(f->table);
     guest_clear(&f->guest);
     g_ptr_array_unref(f->rec[0].messages);
@@ -350,17 +397,31 @@ static void fake_guest_memory_has_holes_where_expected(void **state)
     guest *g = &f->guest;
     uint8_t byte;
 
-    assert_true(fake_mapped(g, BUF, BUF_SIZE));
-    assert_false(fake_mapped(g, BUF - 1, 2));
-    assert_false(fake_mapped(g, BUF, BUF_SIZE + 1));
-    assert_true(fake_mapped(g, EDGE - 1, 1));
-    assert_false(fake_mapped(g, EDGE - 1, 2));
-    assert_false(fake_mapped(g, UNMAPPED, 1));
-    assert_false(fake_mapped(g, UINT64_MAX, 2)); /* wraps around */
+    for (int write = 0; write < 2; write++) {
+        assert_true(fake_mapped(g, BUF, BUF_SIZE, write));
+        assert_false(fake_mapped(g, BUF - 1, 2, write));
+        assert_false(fake_mapped(g, BUF, BUF_SIZE + 1, write));
+        assert_true(fake_mapped(g, EDGE - 1, 1, write));
+        assert_false(fake_mapped(g, EDGE - 1, 2, write));
+        assert_false(fake_mapped(g, UNMAPPED, 1, write));
+        assert_false(fake_mapped(g, UINT64_MAX, 2, write)); /* wraps around */
+        assert_false(fake_mapped(g, KERNEL, 1, write));
+        assert_false(fake_mapped(g, KERNEL - 1, 2, write));
+    }
+    assert_true(fake_mapped(g, READ_ONLY, GUEST_PAGE, false));
+    assert_false(fake_mapped(g, READ_ONLY, 1, true));
+    assert_false(fake_mapped(g, READ_ONLY - 1, 2, true));
     assert_true(fake_read(g, EDGE - 1, &byte, 1));
     assert_false(fake_read(g, EDGE, &byte, 1));
     assert_false(fake_write(g, EDGE, &byte, 1));
-    g->bad_writes = 0; /* that one was ours */
+    assert_int_equal(g->bad_reads, 1);
+    assert_int_equal(g->bad_writes, 1);
+    /* The raw callbacks ignore the flags, like QEMU's debug access, and say so. */
+    assert_true(fake_read(g, KERNEL, &byte, 1));
+    assert_int_equal(g->bad_reads, 2);
+    assert_true(fake_write(g, READ_ONLY, &byte, 1));
+    assert_int_equal(g->bad_writes, 2);
+    g->bad_reads = g->bad_writes = 0; /* those were ours */
 }
 
 /* ---- START, STOP, unknown ops ----------------------------------------- */
@@ -640,6 +701,148 @@ static void read_into_unmapped_buffer_is_bad_address_and_keeps_message(void **st
     assert_read(f, a, 64, "en bytes!!!");
     assert_read(f, a, 64, "next");
     assert_int_equal(f->guest.bad_writes, 0);
+}
+
+/* ---- page protections: what the calling process could not do itself ---- */
+
+/* A READ into a read-only page (the zero page, a copy-on-write page not yet
+ * broken, a read-only mapping of /etc/passwd, the program's text) would
+ * have let any user change what it maps. */
+static void read_into_read_only_page_is_bad_address_and_writes_nothing(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", NULL, NULL);
+    uint64_t bad_address = err(f, GP_ERR_BAD_ADDRESS);
+    const char *payload = "root::0:0:root:/root:/bin/sh";
+    g_autofree uint8_t *page = g_malloc(GUEST_PAGE);
+    char below[8];
+
+    push(f, a, payload);
+    guest_fill(&f->guest, READ_ONLY, 'r', GUEST_PAGE);
+    guest_fill(&f->guest, READ_ONLY - 8, 'w', 8);
+
+    assert_int_equal(hypercall(f, GP_OP_READ, a, READ_ONLY, 64), bad_address);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, READ_ONLY + GUEST_PAGE - 4, 4), bad_address);
+    /* Starting on the writable page below: nothing is written there either. */
+    assert_int_equal(hypercall(f, GP_OP_READ, a, READ_ONLY - 8, 64), bad_address);
+    assert_int_equal(f->guest.writes, 0);
+    guest_get(&f->guest, READ_ONLY, page, GUEST_PAGE);
+    for (size_t i = 0; i < GUEST_PAGE; i++) {
+        assert_int_equal(page[i], 'r');
+    }
+    guest_get(&f->guest, READ_ONLY - 8, below, sizeof below);
+    assert_memory_equal(below, "wwwwwwww", 8);
+
+    /* The message is still whole, and a writable buffer gets all of it. */
+    assert_int_equal(gp_channel_table_queued(f->table, a), strlen(payload));
+    assert_read(f, a, 64, payload);
+    /* The end of the writable page, right below the read-only one, is fine. */
+    push(f, a, "edge");
+    assert_int_equal(hypercall(f, GP_OP_READ, a, READ_ONLY - 4, 4), 4);
+    guest_get(&f->guest, READ_ONLY - 4, below, 4);
+    assert_memory_equal(below, "edge", 4);
+}
+
+/* A READ into kernel memory (modprobe_path, say) would hand the guest's
+ * root to any user. */
+static void read_into_kernel_page_is_bad_address_and_writes_nothing(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", NULL, NULL);
+    uint64_t bad_address = err(f, GP_ERR_BAD_ADDRESS);
+    char got[16];
+
+    push(f, a, "/tmp/evil");
+    guest_put(&f->guest, KERNEL, "/sbin/modprobe", 15);
+    guest_fill(&f->guest, KERNEL - 4, 'u', 4);
+
+    assert_int_equal(hypercall(f, GP_OP_READ, a, KERNEL, 64), bad_address);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, KERNEL - 4, 64), bad_address);
+    assert_int_equal(f->guest.writes, 0);
+    guest_get(&f->guest, KERNEL, got, 15);
+    assert_string_equal(got, "/sbin/modprobe");
+    guest_get(&f->guest, KERNEL - 4, got, 4);
+    assert_memory_equal(got, "uuuu", 4);
+    assert_read(f, a, 64, "/tmp/evil");
+}
+
+/* No host plugin needed: the core's own manager queues a 4-byte reply that
+ * a READ could otherwise place anywhere. */
+static void manager_reply_goes_only_where_the_process_may_write(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id target = add_channel(f, "target", NULL, NULL);
+    uint64_t bad_address = err(f, GP_ERR_BAD_ADDRESS);
+    uint64_t manager = hypercall(f, GP_OP_GET_MANAGER, 0, 0, 0);
+    uint8_t request[10] = { GP_MANAGER_GET_CHANNEL_FROM_NAME, 0, 0, 0 };
+    uint8_t reply[4];
+
+    memcpy(request + 4, "target", 6);
+    guest_put(&f->guest, BUF, request, sizeof request);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, manager, BUF, sizeof request), sizeof request);
+    assert_int_equal(gp_channel_table_queued(f->table, manager), 4);
+
+    assert_int_equal(hypercall(f, GP_OP_READ, manager, KERNEL, 4), bad_address);
+    assert_int_equal(hypercall(f, GP_OP_READ, manager, READ_ONLY, 4), bad_address);
+    assert_int_equal(hypercall(f, GP_OP_READ, manager, READ_ONLY - 2, 4), bad_address);
+    assert_int_equal(f->guest.writes, 0);
+    assert_int_equal(gp_channel_table_queued(f->table, manager), 4);
+    assert_int_equal(hypercall(f, GP_OP_READ, manager, BUF + 0x200, 64), 4);
+    guest_get(&f->guest, BUF + 0x200, reply, sizeof reply);
+    assert_int_equal(reply[0] | reply[1] << 8 | reply[2] << 16 | (uint32_t)reply[3] << 24,
+                     target);
+}
+
+/* WRITE, ERROR and GET_CHANNEL_BY_NAME read guest memory: from a kernel
+ * page they would hand kernel memory (linux_banner, keys) to the host
+ * plugin, the host log or the name lookup's answer. */
+static void ops_reading_kernel_pages_are_bad_address_and_leak_nothing(void **state)
+{
+    fixture *f = *state;
+    char *log = NULL;
+    gp_channel_id a = add_channel(f, "alpha", record, &f->rec[0]);
+    uint64_t bad_address = err(f, GP_ERR_BAD_ADDRESS);
+    guest_put(&f->guest, KERNEL, "alpha Linux version 6.1", 23);
+    guest_put(&f->guest, KERNEL - 3, "alp", 3);
+
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, KERNEL, 23), bad_address);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, KERNEL - 3, 8), bad_address);
+    assert_int_equal(f->rec[0].calls, 0);
+
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_ERROR, 0, KERNEL, 23), bad_address);
+    assert_string_equal(log, "");
+    g_free(log);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_ERROR, 0, KERNEL - 3, 8), bad_address);
+    assert_string_equal(log, "");
+    g_free(log);
+
+    /* The kernel page holds a valid name: the answer must not tell. */
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_GET_CHANNEL_BY_NAME, 0, KERNEL, 5),
+                     bad_address);
+    assert_string_equal(log, "");
+    g_free(log);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_GET_CHANNEL_BY_NAME, 0, KERNEL - 3, 5),
+                     bad_address);
+    assert_string_equal(log, "");
+    g_free(log);
+    assert_int_equal(f->guest.reads, 0);
+}
+
+/* Reading needs no write permission: a read-only page (a string in
+ * .rodata, a file mapped read-only) is a fine source. */
+static void ops_reading_read_only_pages_work(void **state)
+{
+    fixture *f = *state;
+    char *log = NULL;
+    gp_channel_id a = add_channel(f, "alpha", record, &f->rec[0]);
+    guest_put(&f->guest, READ_ONLY - 2, "alpha text", 10);
+
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, READ_ONLY - 2, 10), 10);
+    assert_message(&f->rec[0], 0, "alpha text", 10);
+    assert_int_equal(hypercall(f, GP_OP_GET_CHANNEL_BY_NAME, 0, READ_ONLY - 2, 5), a);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_ERROR, 0, READ_ONLY - 2, 10), 0);
+    assert_non_null(strstr(log, "alpha text"));
+    g_free(log);
 }
 
 static void read_with_zero_capacity_consumes_nothing(void **state)
@@ -1193,6 +1396,7 @@ static void concurrent_pushes_reads_and_writes_keep_every_message(void **state)
         assert_int_equal(workers[i].read_errors, 0);
         assert_int_equal(workers[i].order_errors, 0);
         assert_int_equal(workers[i].guest.bad_writes, 0);
+        assert_int_equal(workers[i].guest.bad_reads, 0);
     }
     /* Every message arrived exactly once, at one consumer or the other. */
     for (unsigned p = 0; p < PRODUCERS; p++) {
@@ -1238,6 +1442,11 @@ int main(void)
         BOTH_WIDTHS(read_with_nothing_queued_returns_zero_and_writes_nothing),
         BOTH_WIDTHS(read_from_unknown_channel_is_not_found),
         BOTH_WIDTHS(read_into_unmapped_buffer_is_bad_address_and_keeps_message),
+        BOTH_WIDTHS(read_into_read_only_page_is_bad_address_and_writes_nothing),
+        BOTH_WIDTHS(read_into_kernel_page_is_bad_address_and_writes_nothing),
+        BOTH_WIDTHS(manager_reply_goes_only_where_the_process_may_write),
+        BOTH_WIDTHS(ops_reading_kernel_pages_are_bad_address_and_leak_nothing),
+        BOTH_WIDTHS(ops_reading_read_only_pages_work),
         BOTH_WIDTHS(read_with_zero_capacity_consumes_nothing),
         BOTH_WIDTHS(read_with_huge_capacity_delivers_one_whole_message),
         BOTH_WIDTHS(read_consumes_empty_host_message_as_zero),

@@ -194,6 +194,33 @@ static void reply_found_across_growing_text(void **unused)
     g_string_free(text, TRUE);
 }
 
+/* A command cut short by a timeout left its echo and marker behind: the
+ * next command's output still starts after its own echo. */
+static void reply_after_leftovers_of_a_timed_out_command(void **unused)
+{
+    (void)unused;
+    char *output = NULL;
+    int status = -1;
+    g_autofree char *old_echo = echo_of("cat", 51413, 0);
+    g_autofree char *echo = echo_of("ls /", 51414, 0);
+    g_autofree char *text = g_strdup_printf("%s\n^C\n<gp:51413:130>\nroot@guestplug:~# "
+                                            "%s\nbin\netc\n<gp:51414:0>\n", old_echo, echo);
+    assert_true(reply(text, "ls /", 51414, &output, &status));
+    assert_string_equal(output, "bin\netc");
+    g_free(output);
+}
+
+static void output_so_far_hides_the_marker(void **unused)
+{
+    (void)unused;
+    g_autofree char *typed = gp_command_line("cat", 9);
+    g_autofree char *echo = echo_of("cat", 9, 0);
+    g_autofree char *text = g_strdup_printf("%s\nhello\n", echo);
+    g_autofree char *so_far = gp_command_output_so_far(text, strlen(text), typed);
+    assert_string_equal(so_far, "hello\n");
+    assert_null(strstr(so_far, "<gp:"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +236,8 @@ int main(void)
         cmocka_unit_test(reply_is_not_complete_before_the_status),
         cmocka_unit_test(empty_output),
         cmocka_unit_test(reply_found_across_growing_text),
+        cmocka_unit_test(reply_after_leftovers_of_a_timed_out_command),
+        cmocka_unit_test(output_so_far_hides_the_marker),
     };
     return cmocka_run_group_tests_name("terminal", tests, NULL, NULL);
 }

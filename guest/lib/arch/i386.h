@@ -15,6 +15,13 @@ static inline unsigned long gp_arch_hypercall(unsigned long op, unsigned long ch
     return result;
 }
 
+/* Writes the byte at P without changing it (a locked OR of 0), so its page
+ * is present, writable (copy-on-write broken) and dirty. */
+static inline void gp_arch_touch_for_write(unsigned char *p)
+{
+    __asm__ volatile("lock orb $0, %0" : "+m"(*p) : : "memory", "cc");
+}
+
 /* Raw Linux system calls through int 0x80: number in eax, arguments ebx ecx
  * edx esi edi ebp, result (or -errno) in eax. The sixth argument travels on
  * the stack into ebp, which is saved around the call (frame pointer). Only

@@ -12,6 +12,13 @@ static inline unsigned long gp_arch_hypercall(unsigned long op, unsigned long ch
     return result;
 }
 
+/* Writes the byte at P without changing it (a locked OR of 0), so its page
+ * is present, writable (copy-on-write broken) and dirty. */
+static inline void gp_arch_touch_for_write(unsigned char *p)
+{
+    __asm__ volatile("lock orb $0, %0" : "+m"(*p) : : "memory", "cc");
+}
+
 /* Raw Linux system calls: number in rax, arguments rdi rsi rdx r10 r8 r9,
  * result (or -errno) in rax; the kernel clobbers rcx and r11. */
 static inline long gp_arch_syscall6(long number, long a1, long a2, long a3, long a4, long a5,

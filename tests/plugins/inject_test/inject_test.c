@@ -39,6 +39,10 @@ static void on_event(const char *name, gp_guest_plugin_event event, int value,
         printf("inject_test: %s started (pid %d)\n", name, value);
     } else if (event == GP_GUEST_PLUGIN_FAILED) {
         printf("inject_test: %s failed (%d): %s\n", name, value, detail);
+    } else if (event == GP_GUEST_PLUGIN_LOST) {
+        printf("inject_test: %s lost: %s\n", name, detail);
+    } else if (event == GP_GUEST_PLUGIN_DAEMON_GONE) {
+        printf("inject_test: %s daemon gone (pid %d): %s\n", name, value, detail);
     } else if (WIFSIGNALED(value)) {
         printf("inject_test: %s exited: signal %d\n", name, WTERMSIG(value));
     } else {
