@@ -22,6 +22,7 @@ typedef enum {
     GP_RUN_ERROR_QMP,          /* QMP protocol or command error */
     GP_RUN_ERROR_IO,           /* socket, file or process I/O */
     GP_RUN_ERROR_ENDED,        /* a host plugin ended the analysis (not a failure) */
+    GP_RUN_ERROR_NOT_FOUND,    /* a named plugin or file does not exist */
 } gp_run_error_code;
 
 #endif

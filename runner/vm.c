@@ -307,10 +307,12 @@ GP_EXPORT int gp_vm_load_plugin(gp_vm *vm, const char *name, const char *args)
     g_autoptr(GString) searched = g_string_new(NULL);
     g_autofree char *found = find_host_plugin(vm, name, searched);
     if (!found) {
-        return fail_usage(vm, "could not find path for plugin %s\nSearched:%s\nBuild it (make), "
-                          "add its directory to GUESTPLUG_PLUGIN_PATH, or set the core "
-                          "argument plugin_path=DIR (--core plugin_path=DIR) before loading "
-                          "it.", name, searched->str);
+        /* Not a usage error: the name may be right and the plugin unbuilt. */
+        return fail(vm, g_error_new(GP_RUN_ERROR, GP_RUN_ERROR_NOT_FOUND,
+                                    "could not find path for plugin %s\nSearched:%s\nBuild it "
+                                    "(make), add its directory to GUESTPLUG_PLUGIN_PATH, or set "
+                                    "the core argument plugin_path=DIR (--core plugin_path=DIR) "
+                                    "before loading it.", name, searched->str));
     }
     GError *error = NULL;
     GPtrArray *pairs = gp_plugin_args_parse(name, args, &error);
