@@ -5,11 +5,11 @@
 
 #include <glib.h>
 
+#include "block_watch.h"
+
 static struct {
     bool initialised;
     void (*tick)(void);
-    struct qemu_plugin_scoreboard *score;
-    qemu_plugin_u64 watching; /* per vCPU, 1: the next block calls on_block */
     atomic_bool measuring;
     atomic_bool ran;          /* a block ran since the last tick */
     atomic_uint_fast64_t elapsed_ms;
@@ -17,19 +17,11 @@ static struct {
     atomic_bool stopping;
 } run_clock;
 
-static void watch_all(uint64_t value)
+static void on_block(unsigned vcpu_index, uint64_t block_pc)
 {
-    int count = qemu_plugin_num_vcpus();
-    for (int i = 0; i < count; i++) {
-        qemu_plugin_u64_set(run_clock.watching, (unsigned)i, value);
-    }
-}
-
-static void on_block(unsigned int vcpu_index, void *userdata)
-{
-    (void)userdata;
+    (void)block_pc;
     atomic_store(&run_clock.ran, true);
-    qemu_plugin_u64_set(run_clock.watching, vcpu_index, 0); /* once per tick is enough */
+    gp_block_watch_stop_one(GP_BLOCK_WATCH_CLOCK, vcpu_index); /* once per tick is enough */
 }
 
 static gpointer run_ticks(gpointer unused)
@@ -41,7 +33,7 @@ static gpointer run_ticks(gpointer unused)
             if (atomic_exchange(&run_clock.ran, false)) {
                 atomic_fetch_add(&run_clock.elapsed_ms, GP_GUEST_CLOCK_TICK_MS);
             }
-            watch_all(1);
+            gp_block_watch_all(GP_BLOCK_WATCH_CLOCK, true);
         }
         run_clock.tick();
     }
@@ -51,25 +43,9 @@ static gpointer run_ticks(gpointer unused)
 void gp_guest_clock_init(void (*tick)(void))
 {
     run_clock.tick = tick;
-    run_clock.score = qemu_plugin_scoreboard_new(sizeof(uint64_t));
-    run_clock.watching = (qemu_plugin_u64){ run_clock.score, 0 };
+    gp_block_watch_set_handler(GP_BLOCK_WATCH_CLOCK, on_block);
     run_clock.initialised = true;
     run_clock.thread = g_thread_new("guestplug-clock", run_ticks, NULL);
-}
-
-void gp_guest_clock_vcpu_init(unsigned vcpu_index)
-{
-    if (run_clock.initialised) {
-        qemu_plugin_u64_set(run_clock.watching, vcpu_index, atomic_load(&run_clock.measuring));
-    }
-}
-
-void gp_guest_clock_translate_tb(struct qemu_plugin_tb *tb)
-{
-    if (run_clock.initialised) {
-        qemu_plugin_register_vcpu_tb_exec_cond_cb(tb, on_block, QEMU_PLUGIN_CB_NO_REGS,
-                                                  QEMU_PLUGIN_COND_EQ, run_clock.watching, 1, NULL);
-    }
 }
 
 void gp_guest_clock_measure(bool on)
@@ -78,7 +54,7 @@ void gp_guest_clock_measure(bool on)
         return;
     }
     atomic_store(&run_clock.ran, false);
-    watch_all(on);
+    gp_block_watch_all(GP_BLOCK_WATCH_CLOCK, on);
 }
 
 uint64_t gp_guest_clock_ms(void)

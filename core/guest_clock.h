@@ -7,8 +7,10 @@
  * CPU, and the plugin API gives no guest clock, so this one counts a tick
  * only if some vCPU ran a block during it.
  *
- * Cost: nothing while not measuring; while measuring, one callback per
- * vCPU per tick (the callback disarms itself until the next tick).
+ * Cost: nothing while not measuring beyond the block watch's one inline
+ * test per block (block_watch.h), shared with the injector; while
+ * measuring, one callback per vCPU per tick (it disarms itself until the
+ * next tick).
  */
 #ifndef GP_CORE_GUEST_CLOCK_H
 #define GP_CORE_GUEST_CLOCK_H
@@ -16,16 +18,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "qemu/qemu-plugin-api.h"
-
 #define GP_GUEST_CLOCK_TICK_MS 100u
 
 /* Starts the clock's thread, which calls TICK every GP_GUEST_CLOCK_TICK_MS
  * of wall-clock time (measuring or not), from that thread. */
 void gp_guest_clock_init(void (*tick)(void));
-
-void gp_guest_clock_vcpu_init(unsigned vcpu_index);
-void gp_guest_clock_translate_tb(struct qemu_plugin_tb *tb);
 
 /* Counts run time from now on (ON) or stops counting. Any thread. */
 void gp_guest_clock_measure(bool on);

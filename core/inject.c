@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "block_watch.h"
 #include "guest_memory.h"
 #include "guestplug/daemon.h"
 #include "log.h"
@@ -41,8 +42,9 @@ enum { STATE_IDLE, STATE_ARMED, STATE_RUNNING };
 
 typedef struct flags {
     uint64_t armed;   /* 1: system call instructions call on_syscall */
-    uint64_t waiting; /* 1: every block entry calls on_block (catching the return) */
 } flags;
+/* While a thread is hijacked every block entry calls on_block, to catch the
+ * return of an injected system call (block_watch.h). */
 
 /* World-writable tmpfs directories first: /run is usually root's alone. */
 static const char *const tmpfs_dirs[] = { "/dev/shm/", "/tmp/", "/run/" };
@@ -58,7 +60,7 @@ static struct {
     size_t daemon_size;
     gp_inject_done_fn done;
     struct qemu_plugin_scoreboard *score;
-    qemu_plugin_u64 armed, waiting;
+    qemu_plugin_u64 armed;
     GThread *watchdog;
     volatile bool stopping;
 
@@ -186,15 +188,15 @@ static bool write_exec_arguments(const char *path)
 static bool make_tmpfs_path(const char *dir)
 {
     uint8_t random_bytes[GP_DAEMON_TMPFS_RANDOM_DIGITS / 2];
+    char digits[GP_DAEMON_TMPFS_RANDOM_DIGITS + 1];
     if (getrandom(random_bytes, sizeof random_bytes, 0) != (ssize_t)sizeof random_bytes) {
         return false;
     }
-    int length = g_snprintf(inj.tmpfs_path, sizeof inj.tmpfs_path, "%s%s", dir,
-                            GP_DAEMON_TMPFS_PREFIX);
-    for (size_t i = 0; i < sizeof random_bytes && length > 0; i++) {
-        length += g_snprintf(inj.tmpfs_path + length, sizeof inj.tmpfs_path - (size_t)length,
-                             "%02x", random_bytes[i]);
+    for (size_t i = 0; i < sizeof random_bytes; i++) {
+        g_snprintf(digits + 2 * i, 3, "%02x", random_bytes[i]);
     }
+    int length = g_snprintf(inj.tmpfs_path, sizeof inj.tmpfs_path, "%s%s%s", dir,
+                            GP_DAEMON_TMPFS_PREFIX, digits);
     return length > 0 && (size_t)length < sizeof inj.tmpfs_path;
 }
 
@@ -498,7 +500,7 @@ static void claim_thread(uint64_t pc, uint64_t length, uint64_t space, uint64_t 
     inj.restoring = false;
     inj.retry = false;
     inj.failure[0] = '\0';
-    set_all(inj.waiting, 1);
+    gp_block_watch_all(GP_BLOCK_WATCH_INJECT, true);
     inj.last_progress = g_get_monotonic_time();
     if (inj.options.verbose) {
         gp_log("inject: hijacking the thread at pc 0x%" G_GINT64_MODIFIER "x (address space "
@@ -534,7 +536,7 @@ static char *timeout_reason(void)
 /* Called with the lock held; returns what to tell the done callback. */
 static char *finish_locked(bool *ok)
 {
-    set_all(inj.waiting, 0);
+    gp_block_watch_all(GP_BLOCK_WATCH_INJECT, false);
     *ok = inj.failure[0] == '\0' && !inj.retry;
     if (inj.retry && g_get_monotonic_time() < inj.deadline) {
         inj.state = STATE_ARMED; /* a filter said no: wait for another process */
@@ -582,11 +584,9 @@ static void on_syscall(unsigned int vcpu_index, void *userdata)
     report(ok, reason);
 }
 
-static void on_block(unsigned int vcpu_index, void *userdata)
+static void on_block(unsigned vcpu_index, uint64_t block_pc)
 {
     (void)vcpu_index;
-    uint64_t block_pc = (uint64_t)(uintptr_t)userdata;
-
     g_mutex_lock(&inj.lock);
     if (inj.state != STATE_RUNNING || block_pc != inj.return_pc ||
         gp_register_read(&inj.space) != inj.space_id ||
@@ -598,15 +598,6 @@ static void on_block(unsigned int vcpu_index, void *userdata)
     uint64_t resume = inj.syscall_pc;
     g_mutex_unlock(&inj.lock);
     qemu_plugin_set_pc(resume); /* back to the system call instruction: does not return */
-}
-
-void gp_inject_translate_tb(struct qemu_plugin_tb *tb)
-{
-    if (inj.abi) {
-        qemu_plugin_register_vcpu_tb_exec_cond_cb(tb, on_block, QEMU_PLUGIN_CB_RW_REGS_PC,
-                                                  QEMU_PLUGIN_COND_EQ, inj.waiting, 1,
-                                                  (void *)(uintptr_t)qemu_plugin_tb_vaddr(tb));
-    }
 }
 
 void gp_inject_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
@@ -628,7 +619,6 @@ void gp_inject_vcpu_init(unsigned vcpu_index)
     }
     g_mutex_lock(&inj.lock);
     qemu_plugin_u64_set(inj.armed, vcpu_index, inj.state != STATE_IDLE);
-    qemu_plugin_u64_set(inj.waiting, vcpu_index, inj.state == STATE_RUNNING);
     g_mutex_unlock(&inj.lock);
     if (!g_once_init_enter(&done)) {
         return;
@@ -666,7 +656,7 @@ static gpointer watchdog(gpointer unused)
             gp_log("injection: the hijacked thread (pid %" G_GINT64_FORMAT ") stopped "
                    "answering during %s; trying another process", (int64_t)inj.pid,
                    step_names[inj.step]);
-            set_all(inj.waiting, 0);
+            gp_block_watch_all(GP_BLOCK_WATCH_INJECT, false);
             inj.state = STATE_ARMED;
         }
         if (inj.state == STATE_ARMED && now >= inj.deadline) {
@@ -692,7 +682,7 @@ void gp_inject_init(const gp_arch *arch, const gp_inject_options *options,
     inj.done = done;
     inj.score = qemu_plugin_scoreboard_new(sizeof(flags));
     inj.armed = (qemu_plugin_u64){ inj.score, offsetof(flags, armed) };
-    inj.waiting = (qemu_plugin_u64){ inj.score, offsetof(flags, waiting) };
+    gp_block_watch_set_handler(GP_BLOCK_WATCH_INJECT, on_block);
     inj.watchdog = g_thread_new("guestplug-inject", watchdog, NULL);
 }
 
@@ -717,7 +707,7 @@ void gp_inject_reset(void)
     bool was_running = inj.state == STATE_RUNNING;
     if (was_running) {
         inj.state = STATE_IDLE;
-        set_all(inj.waiting, 0);
+        gp_block_watch_all(GP_BLOCK_WATCH_INJECT, false);
         set_all(inj.armed, 0);
     }
     g_mutex_unlock(&inj.lock);

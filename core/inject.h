@@ -14,8 +14,8 @@
  * unlinked right after.
  *
  * Idle cost is nil: the callbacks on system call instructions and on block
- * entry are conditional on per-vCPU flags that are 0 unless an injection is
- * under way.
+ * entry (block_watch.h) are conditional on per-vCPU flags that are 0 unless
+ * an injection is under way.
  */
 #ifndef GP_CORE_INJECT_H
 #define GP_CORE_INJECT_H
@@ -49,8 +49,7 @@ void gp_inject_request(void);
 void gp_inject_reset(void);
 
 void gp_inject_vcpu_init(unsigned vcpu_index);
-/* Translation: a block, then each of its instructions (BYTES at VADDR). */
-void gp_inject_translate_tb(struct qemu_plugin_tb *tb);
+/* Translation: each instruction of a new block (BYTES at VADDR). */
 void gp_inject_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
                               uint64_t vaddr);
 void gp_inject_shutdown(void);

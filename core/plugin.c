@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "block_watch.h"
 #include "channel_table.h"
 #include "core_args.h"
 #include "daemon_blob.h"
@@ -47,8 +48,8 @@ static void on_vcpu_init(unsigned int vcpu_index, void *userdata)
     (void)userdata;
     gp_registers_load();
     gp_trap_vcpu_init();
+    gp_block_watch_vcpu_init(vcpu_index);
     gp_inject_vcpu_init(vcpu_index);
-    gp_guest_clock_vcpu_init(vcpu_index);
     if (core.verbose) {
         g_autoptr(GArray) registers = qemu_plugin_get_registers();
         gp_log("vcpu %u of %s up, %u registers visible", vcpu_index, core.target,
@@ -63,8 +64,7 @@ static void on_tb_translate(struct qemu_plugin_tb *tb, void *userdata)
     size_t count = qemu_plugin_tb_n_insns(tb);
     uint8_t bytes[16]; /* longer than any instruction we match */
 
-    gp_inject_translate_tb(tb);
-    gp_guest_clock_translate_tb(tb);
+    gp_block_watch_translate_tb(tb);
     for (size_t i = 0; i < count; i++) {
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
         size_t size = qemu_plugin_insn_size(insn);
@@ -217,6 +217,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     const uint8_t *daemon = NULL;
     size_t daemon_size = 0;
     bool can_inject = arch->syscall && gp_daemon_blob(core.target, &daemon, &daemon_size);
+    gp_block_watch_init();
     if (can_inject) {
         gp_inject_init(arch, &inject_options, daemon, daemon_size, on_injected);
     }

@@ -5,7 +5,8 @@
  *
  *   end STATUS                          a host plugin ended the analysis
  *   plugin NAME EVENT VALUE DETAIL...   a guest plugin's life: requested,
- *                                       started, failed, exited or lost
+ *                                       started, failed, exited, lost, or
+ *                                       daemon_gone (sent again, unfinished)
  *
  * The runner decides from these when a run is over and how it went
  * (runner/analysis.c parses them).

@@ -11,8 +11,10 @@ void gp_runner_link_init(int fd);
 bool gp_runner_link_active(void);
 
 /* Tells the runner that guest plugin NAME was "requested", "started",
- * "failed", "exited" or "lost" (to a snapshot revert); VALUE and DETAIL as
- * in gp_guest_plugin_event_fn. */
+ * "failed", "exited" or "lost" (to a snapshot revert or with its
+ * guest_daemon), or that its daemon died before starting it
+ * ("daemon_gone": it goes to a new one, so it is still unfinished); VALUE
+ * and DETAIL as in gp_guest_plugin_event_fn. */
 void gp_runner_link_guest_plugin(const char *name, const char *event, int value,
                                  const char *detail);
 

@@ -96,7 +96,8 @@ static void take_plugin_report(gp_analysis *analysis, const char *report)
     const char *detail = report + consumed;
     guest_plugin *plugin = find_or_add(analysis, name);
 
-    if (strcmp(event, "requested") == 0) {
+    /* daemon_gone: it is sent again, to a new guest_daemon. */
+    if (strcmp(event, "requested") == 0 || strcmp(event, "daemon_gone") == 0) {
         plugin->state = GUEST_PLUGIN_REQUESTED;
     } else if (strcmp(event, "started") == 0) {
         plugin->state = GUEST_PLUGIN_RUNNING;

@@ -47,7 +47,9 @@
 
 /* Failures, returned negative (two's complement at register width). */
 #define GP_ERR_NOT_FOUND 1   /* no such channel / name */
-#define GP_ERR_BAD_ADDRESS 2 /* a page of the buffer is not mapped or not present */
+#define GP_ERR_BAD_ADDRESS 2 /* a page of the buffer is not one the calling process could
+                              * access itself: not present, supervisor only, or (for a
+                              * buffer the host writes) read-only or not yet dirty */
 #define GP_ERR_TOO_LARGE 3   /* message or name over the host's limit */
 #define GP_ERR_FULL 4        /* queue or channel table full */
 #define GP_ERR_UNKNOWN_OP 5

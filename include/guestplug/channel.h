@@ -47,7 +47,8 @@ int gp_channel_new(gp_channel *out);
 /*
  * [no libc] Sends BUF[0..LEN) as one message: the host callback receives
  * exactly these bytes. Returns LEN, or -errno:
- *   -ENOENT no such channel, -EFAULT a page of BUF is not mapped,
+ *   -ENOENT no such channel, -EFAULT a page of BUF is not readable by this
+ *   process (the host reads only what the process itself could),
  *   -EMSGSIZE larger than the host's max_message (16 MiB by default),
  *   -ENODEV no host.
  */
@@ -59,7 +60,11 @@ int gp_channel_write_all(gp_channel ch, const void *buf, size_t len);
 /*
  * [no libc] Receives the next host message, or its next CAP bytes if it is
  * longer (the rest stays first in line). Never joins two messages, never
- * waits. Returns the bytes received, 0 when nothing is queued, or -errno.
+ * waits. Returns the bytes received, 0 when nothing is queued, or -errno;
+ * -EFAULT when a page of BUF is not writable by this process (read-only,
+ * not mapped): nothing is written and the message stays queued. Every page
+ * of BUF is written first (a byte, unchanged), so copy-on-write is broken
+ * and the host may fill it.
  */
 ssize_t gp_channel_try_read(gp_channel ch, void *buf, size_t cap);
 

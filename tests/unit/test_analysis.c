@@ -23,6 +23,9 @@ static void plugins_finish_one_by_one(void **unused)
     gp_analysis_take_line(analysis, "plugin c_example started 101 ");
     g_autofree char *both = gp_analysis_describe_unfinished(analysis);
     assert_string_equal(both, "c_example (still running), my_hello (not started yet)");
+    gp_analysis_take_line(analysis, "plugin my_hello daemon_gone 0 guest_daemon is gone");
+    g_autofree char *again = gp_analysis_describe_unfinished(analysis);
+    assert_string_equal(again, "c_example (still running), my_hello (not started yet)");
     gp_analysis_take_line(analysis, "plugin c_example exited 0 ");
     gp_analysis_take_line(analysis, "plugin my_hello lost 0 the guest was reverted");
     assert_int_equal(gp_analysis_requested(analysis), 2);
