@@ -709,6 +709,15 @@ static int require_running(gp_vm *vm, const char *verb)
     return 0;
 }
 
+/* QMP "cont": runs a stopped guest again (a no-op on a running one). */
+static void resume_guest(gp_vm *vm)
+{
+    JsonNode *resumed = gp_qmp_execute(vm->qmp, "cont", NULL, QMP_TIMEOUT_MS, NULL);
+    if (resumed) {
+        json_node_unref(resumed);
+    }
+}
+
 static int snapshot_command(gp_vm *vm, const char *verb, const char *name)
 {
     GError *error = NULL;
@@ -725,10 +734,7 @@ static int snapshot_command(gp_vm *vm, const char *verb, const char *name)
         g_prefix_error(&error, "%s of snapshot '%s' failed: ", verb, name);
         /* A failed loadvm leaves the VM stopped before touching its state;
          * resume it so the caller can go on with the guest it had. */
-        JsonNode *resumed = gp_qmp_execute(vm->qmp, "cont", NULL, QMP_TIMEOUT_MS, NULL);
-        if (resumed) {
-            json_node_unref(resumed);
-        }
+        resume_guest(vm);
         return fail(vm, error);
     }
     gp_console_discard(vm->console);
@@ -1070,10 +1076,7 @@ GP_EXPORT int gp_vm_monitor_cmd(gp_vm *vm, const char *command, char **output)
         /* A failed loadvm leaves the guest stopped; a failed command should
          * leave it as it was, or the next serial command would hang. */
         if (was_running && !guest_running(vm)) {
-            JsonNode *resumed = gp_qmp_execute(vm->qmp, "cont", NULL, QMP_TIMEOUT_MS, NULL);
-            if (resumed) {
-                json_node_unref(resumed);
-            }
+            resume_guest(vm);
         }
         return fail(vm, error);
     }
