@@ -189,11 +189,16 @@ typedef struct {
     int fd;
 } relay_args;
 
-/* Copies QEMU's stderr through and keeps the tail for error messages. */
+/*
+ * Copies QEMU's stderr through and keeps the tail for error messages. Only
+ * whole lines are passed on (or a long run without a newline), each in one
+ * write, so the runner's own messages never land inside one of QEMU's.
+ */
 static gpointer relay_stderr_loop(gpointer data)
 {
     relay_args *args = data;
     char buffer[4096];
+    GString *pending = g_string_new(NULL);
 
     for (;;) {
         ssize_t got = read(args->fd, buffer, sizeof buffer);
@@ -204,8 +209,20 @@ static gpointer relay_stderr_loop(gpointer data)
             break;
         }
         append_stderr(args->process, buffer, (size_t)got);
-        (void)!write(STDERR_FILENO, buffer, (size_t)got);
+        g_string_append_len(pending, buffer, got);
+        const char *last_newline = memrchr(pending->str, '\n', pending->len);
+        size_t whole = last_newline ? (size_t)(last_newline - pending->str) + 1
+                       : pending->len >= sizeof buffer ? pending->len
+                                                       : 0;
+        if (whole) {
+            (void)!write(STDERR_FILENO, pending->str, whole);
+            g_string_erase(pending, 0, (gssize)whole);
+        }
     }
+    if (pending->len) {
+        (void)!write(STDERR_FILENO, pending->str, pending->len);
+    }
+    g_string_free(pending, TRUE);
     close(args->fd);
     g_free(args);
     return NULL;
