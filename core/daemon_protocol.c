@@ -23,10 +23,12 @@ void gp_daemon_put_header(uint8_t *out, uint32_t type, uint32_t length, uint32_t
     put_u32(out + 8, request);
 }
 
-size_t gp_daemon_put_load(uint8_t *out, uint32_t request, uint64_t elf_size, const char *name)
+size_t gp_daemon_put_load(uint8_t *out, uint32_t request, uint64_t elf_size, const char *name,
+                          const char *token)
 {
     size_t name_length = strlen(name);
-    gp_daemon_put_header(out, GP_DAEMON_LOAD, (uint32_t)(12 + name_length), request);
+    gp_daemon_put_header(out, GP_DAEMON_LOAD,
+                         (uint32_t)(12 + name_length + GP_DAEMON_TOKEN_LENGTH), request);
     put_u32(out + GP_DAEMON_HEADER_SIZE, (uint32_t)elf_size);
     put_u32(out + GP_DAEMON_HEADER_SIZE + 4, (uint32_t)(elf_size >> 32));
     put_u32(out + GP_DAEMON_HEADER_SIZE + 8, (uint32_t)name_length);
@@ -34,7 +36,8 @@ size_t gp_daemon_put_load(uint8_t *out, uint32_t request, uint64_t elf_size, con
     for (size_t i = 0; i < name_length; i++) {
         out[GP_DAEMON_HEADER_SIZE + 12 + i] = (uint8_t)name[i];
     }
-    return GP_DAEMON_HEADER_SIZE + 12 + name_length;
+    memcpy(out + GP_DAEMON_HEADER_SIZE + 12 + name_length, token, GP_DAEMON_TOKEN_LENGTH);
+    return GP_DAEMON_HEADER_SIZE + 12 + name_length + GP_DAEMON_TOKEN_LENGTH;
 }
 
 size_t gp_daemon_put_ping(uint8_t *out, uint32_t request)

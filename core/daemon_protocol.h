@@ -26,12 +26,15 @@ bool gp_daemon_parse_report(const uint8_t *data, size_t len, gp_daemon_report *o
 /* Writes a header into OUT[0..GP_DAEMON_HEADER_SIZE). */
 void gp_daemon_put_header(uint8_t *out, uint32_t type, uint32_t length, uint32_t request);
 
-/* The largest LOAD frame: header, size, name length, name. */
-#define GP_DAEMON_LOAD_FRAME_MAX (GP_DAEMON_HEADER_SIZE + 12 + GP_DAEMON_MAX_NAME)
+/* The largest LOAD frame: header, size, name length, name, token. */
+#define GP_DAEMON_LOAD_FRAME_MAX \
+    (GP_DAEMON_HEADER_SIZE + 12 + GP_DAEMON_MAX_NAME + GP_DAEMON_TOKEN_LENGTH)
 
-/* Writes a LOAD frame for NAME (at most GP_DAEMON_MAX_NAME bytes) into OUT;
+/* Writes a LOAD frame for NAME (at most GP_DAEMON_MAX_NAME bytes) whose
+ * main channel TOKEN claims (GP_DAEMON_TOKEN_LENGTH hex digits) into OUT;
  * returns its length. */
-size_t gp_daemon_put_load(uint8_t *out, uint32_t request, uint64_t elf_size, const char *name);
+size_t gp_daemon_put_load(uint8_t *out, uint32_t request, uint64_t elf_size, const char *name,
+                          const char *token);
 
 /* Writes a PING frame (a bare header) into OUT; returns its length. */
 size_t gp_daemon_put_ping(uint8_t *out, uint32_t request);

@@ -63,11 +63,10 @@ static thread_state *this_thread(void)
 
 /* The walk's registers, looked up once QEMU's register list is loaded (at
  * the first vCPU's init, before any callback can get here). */
-static bool find_registers(void)
+static bool find_registers(const gp_user_paging *paging)
 {
     if (g_once_init_enter(&memory.registers_looked_up)) {
-        const gp_user_paging *paging = memory.arch ? memory.arch->paging : NULL;
-        bool found = paging != NULL;
+        bool found = true;
         for (int i = 0; found && i < GP_PAGING_REGISTERS && paging->registers[i]; i++) {
             found = gp_register_find(paging->registers[i], 8, memory.arch->big_endian,
                                      &memory.registers[i]);
@@ -77,26 +76,35 @@ static bool find_registers(void)
                        paging->registers[i], memory.arch->target);
             }
         }
-        if (!paging) {
-            gp_log("no page walk for %s yet: hypercalls that name guest memory fail with -2 "
-                   "(they would otherwise bypass the guest's page protections)",
-                   memory.arch ? memory.arch->target : "this target");
-        }
         memory.registers_found = found;
         g_once_init_leave(&memory.registers_looked_up, 1);
     }
     return memory.registers_found;
 }
 
+/* The architecture's walk, or NULL (said once) when it has none yet. */
+static const gp_user_paging *paging_of_arch(void)
+{
+    static gsize said;
+    const gp_user_paging *paging = memory.arch ? memory.arch->paging : NULL;
+    if (!paging && g_once_init_enter(&said)) {
+        gp_log("no page walk for %s yet: hypercalls that name guest memory fail with -2 "
+               "(they would otherwise bypass the guest's page protections)",
+               memory.arch ? memory.arch->target : "this target");
+        g_once_init_leave(&said, 1);
+    }
+    return paging;
+}
+
 /* A register QEMU cannot read fails the access: reading 0 for cr0 would
  * look like paging off, where every address is allowed. */
-static bool load_registers(gp_guest_view *view)
+static bool load_registers(gp_guest_view *view, const gp_user_paging *paging)
 {
     if (!view->registers_read) {
         view->registers_read = true;
-        view->registers_ok = find_registers();
-        const char *const *names = view->registers_ok ? memory.arch->paging->registers : NULL;
-        for (int i = 0; view->registers_ok && i < GP_PAGING_REGISTERS && names[i]; i++) {
+        view->registers_ok = find_registers(paging);
+        for (int i = 0; view->registers_ok && i < GP_PAGING_REGISTERS && paging->registers[i];
+             i++) {
             view->registers_ok = gp_register_try_read(&memory.registers[i],
                                                       &view->registers[i]);
         }
@@ -171,14 +179,15 @@ static bool translate(gp_guest_view *view, uint64_t addr, uint64_t len, bool wri
         return true; /* checked by this view just now: a write check covers reads */
     }
     view->translation = 0;
-    if (!load_registers(view)) {
+    const gp_user_paging *paging = paging_of_arch();
+    if (!paging || !load_registers(view, paging)) {
         return false;
     }
     state->serial = 0;
     g_array_set_size(state->extents, 0);
     gp_physical_memory physical = { read_physical, NULL };
-    if (!memory.arch->paging->translate_user(view->registers, &physical, addr, len, write,
-                                             add_extent, state->extents)) {
+    if (!paging->translate_user(view->registers, &physical, addr, len, write, add_extent,
+                                state->extents)) {
         return false;
     }
     state->serial = ++state->next_serial;
@@ -191,7 +200,8 @@ static bool translate(gp_guest_view *view, uint64_t addr, uint64_t len, bool wri
 
 bool gp_guest_accessible(gp_guest_view *view, uint64_t addr, size_t len, bool write)
 {
-    return len == 0 || translate(view, addr, len, write);
+    gp_guest_view fresh = GP_GUEST_VIEW_INIT;
+    return len == 0 || translate(view ? view : &fresh, addr, len, write);
 }
 
 bool gp_guest_read(gp_guest_view *view, uint64_t addr, void *buf, size_t len)
@@ -249,6 +259,21 @@ bool gp_guest_write(gp_guest_view *view, uint64_t addr, const void *buf, size_t 
     return true;
 }
 
+bool gp_guest_address_space(gp_guest_view *view, uint64_t *space)
+{
+    const gp_user_paging *paging = paging_of_arch();
+    if (!paging || !paging->address_space || !load_registers(view, paging)) {
+        return false;
+    }
+    *space = paging->address_space(view->registers);
+    return true;
+}
+
+static bool address_space_cb(void *context, uint64_t *space)
+{
+    return gp_guest_address_space(context, space);
+}
+
 static bool mapped_cb(void *context, uint64_t addr, size_t len, bool for_write)
 {
     return gp_guest_accessible(context, addr, len, for_write);
@@ -267,5 +292,5 @@ static bool write_cb(void *context, uint64_t addr, const void *buf, size_t len)
 gp_guest_memory gp_guest_memory_of(gp_guest_view *view)
 {
     return (gp_guest_memory){ .mapped = mapped_cb, .read = read_cb, .write = write_cb,
-                              .context = view };
+                              .address_space = address_space_cb, .context = view };
 }

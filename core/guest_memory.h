@@ -46,7 +46,8 @@ typedef struct gp_guest_view {
 void gp_guest_memory_init(const gp_arch *arch);
 
 /* May the calling process access every byte of [ADDR, ADDR+LEN) from user
- * mode (WRITE: write it too)? Always true for LEN 0. */
+ * mode (WRITE: write it too)? Always true for LEN 0. In these three, a
+ * NULL VIEW means a fresh one for this call alone. */
 bool gp_guest_accessible(gp_guest_view *view, uint64_t addr, size_t len, bool write);
 
 /* Copies LEN bytes at ADDR into BUF, if the process may read them all. */
@@ -59,6 +60,10 @@ bool gp_guest_read(gp_guest_view *view, uint64_t addr, void *buf, size_t len);
  * process mapped through /dev/mem, fails half way: see guest_memory.c.)
  */
 bool gp_guest_write(gp_guest_view *view, uint64_t addr, const void *buf, size_t len);
+
+/* The calling process's address space, from the registers VIEW reads for
+ * the walk anyway (read once per view): which channels it owns. */
+bool gp_guest_address_space(gp_guest_view *view, uint64_t *space);
 
 /* The dispatcher's interface over VIEW. */
 gp_guest_memory gp_guest_memory_of(gp_guest_view *view);

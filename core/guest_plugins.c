@@ -5,12 +5,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "callback_context.h"
 #include "daemon_protocol.h"
 #include "export.h"
 #include "guest_clock.h"
+#include "guest_log.h"
 #include "inject.h"
 #include "log.h"
 #include "runner_link.h"
+#include "token.h"
+
+_Static_assert(GP_DAEMON_TOKEN_LENGTH == GP_TOKEN_LENGTH, "LOAD frames carry whole tokens");
 
 #define MAX_GUEST_PLUGIN_BYTES (256u << 20)
 #define DATA_PER_FRAME (GP_DAEMON_MAX_FRAME - GP_DAEMON_HEADER_SIZE)
@@ -35,6 +40,7 @@ typedef struct guest_plugin {
     char *name;
     char *path;
     gp_channel_id channel;
+    char token[GP_TOKEN_LENGTH + 1]; /* its main channel's, fresh for every load */
     uint32_t request;
     plugin_state state;
     unsigned daemons_lost; /* daemons that died while it was SENT to them */
@@ -50,6 +56,9 @@ static struct {
     bool can_inject;
     bool daemon_up;
     uint32_t next_request;
+    /* Channel 0's token, fresh for every injection: only the daemon injected
+     * last can claim channel 0, never one that was taken for gone. */
+    char daemon_token[GP_TOKEN_LENGTH + 1];
 
     /* Liveness: is the daemon that said HELLO still there? */
     unsigned ping_timeout_ms;  /* of guest run time (guest_clock.h) */
@@ -157,7 +166,8 @@ static void send_load(guest_plugin *plugin, GArray *events)
     }
     plugin->request = ++gpm.next_request;
     uint8_t load_frame[GP_DAEMON_LOAD_FRAME_MAX];
-    size_t load_length = gp_daemon_put_load(load_frame, plugin->request, size, plugin->name);
+    size_t load_length = gp_daemon_put_load(load_frame, plugin->request, size, plugin->name,
+                                            plugin->token);
     int result = gp_channel_table_push(gpm.table, GP_DAEMON_CHANNEL, load_frame, load_length);
     uint8_t *frame = g_malloc(GP_DAEMON_MAX_FRAME);
     for (gsize offset = 0; result == 0 && offset < size; offset += DATA_PER_FRAME) {
@@ -185,19 +195,53 @@ static void send_all_pending(GArray *events)
     }
 }
 
+/* Channel 0 claimable by no one (the daemon that had it is gone, or the
+ * guest was reverted): a daemon still running there reads and writes
+ * nothing more. Lock held. */
+static void revoke_daemon_channel(void)
+{
+    gp_channel_table_set_token(gpm.table, GP_DAEMON_CHANNEL, NULL);
+    gpm.daemon_token[0] = '\0';
+}
+
+/* A fresh token for channel 0, for the daemon about to be injected. Lock held. */
+static bool new_daemon_token(void)
+{
+    gp_token token;
+    revoke_daemon_channel();
+    if (!gp_token_generate(&token) ||
+        gp_channel_table_set_token(gpm.table, GP_DAEMON_CHANNEL, &token) < 0) {
+        gp_log("cannot make a token for guest_daemon's channel (getrandom failed); "
+               "guest_daemon is not injected");
+        return false;
+    }
+    gp_token_format(&token, gpm.daemon_token);
+    return true;
+}
+
 /*
  * Whether to ask the injector for a daemon now: not while one is being
  * injected or has been and may still call in, since two daemons reading
  * channel 0 would split each other's frames. Lock held; the caller calls
- * gp_inject_request() once the lock is dropped.
+ * request_injection() once the lock is dropped.
  */
 static bool want_daemon(void)
 {
-    if (gpm.daemon_up || gpm.injecting || gpm.awaiting_hello) {
+    if (gpm.daemon_up || gpm.injecting || gpm.awaiting_hello || !new_daemon_token()) {
         return false;
     }
     gpm.injecting = true;
     return true;
+}
+
+/* Asks the injector for the daemon want_daemon() prepared. Lock not held. */
+static void request_injection(void)
+{
+    char token[GP_TOKEN_LENGTH + 1];
+    g_mutex_lock(&gpm.lock);
+    g_strlcpy(token, gpm.daemon_token, sizeof token);
+    g_mutex_unlock(&gpm.lock);
+    gp_inject_request(token);
 }
 
 /* The guest clock runs only while an answer is awaited. Lock held. */
@@ -244,8 +288,8 @@ static bool drop_frame(void *context, const uint8_t *bytes, size_t length)
  * plugins' LOADs too, since they are sent again. Lock held. */
 static void drop_daemon_queue(void)
 {
-    while (gp_channel_table_pop(gpm.table, GP_DAEMON_CHANNEL, GP_DAEMON_MAX_FRAME, drop_frame,
-                                NULL) > 0) {
+    while (gp_channel_table_pop(gpm.table, GP_CALLER_HOST, GP_DAEMON_CHANNEL,
+                                GP_DAEMON_MAX_FRAME, drop_frame, NULL) > 0) {
     }
 }
 
@@ -269,6 +313,7 @@ static bool daemon_gone(const char *why, GArray *events)
     gpm.ping = 0;
     gpm.awaiting_hello = false;
     drop_daemon_queue();
+    revoke_daemon_channel(); /* were it only stopped, it must not come back */
     for (guint i = 0; i < gpm.plugins->len; i++) {
         guest_plugin *plugin = g_ptr_array_index(gpm.plugins, i);
         if (plugin->state == PLUGIN_RUNNING) {
@@ -361,7 +406,7 @@ static void on_clock_tick(void)
     g_mutex_unlock(&gpm.lock);
     deliver_events(events);
     if (inject) {
-        gp_inject_request();
+        request_injection();
     }
 }
 
@@ -372,7 +417,9 @@ static void on_daemon_frame(gp_channel_id ch, const uint8_t *data, size_t len, v
     GArray *events = g_array_new(FALSE, FALSE, sizeof(pending_event));
 
     if (!gp_daemon_parse_report(data, len, &report)) {
-        gp_log("ignored a malformed guest_daemon frame of %zu bytes", len);
+        /* Only the daemon can write here, but it may be buggy or subverted. */
+        gp_guest_log(GP_GUEST_LOG_DAEMON, gp_callback_context_current().address_space,
+                     "ignored a malformed guest_daemon frame of %zu bytes", len);
         deliver_events(events);
         return;
     }
@@ -409,10 +456,14 @@ static void on_daemon_frame(gp_channel_id ch, const uint8_t *data, size_t len, v
             g_autofree char *why = g_strdup_printf("guest_daemon could not run it: %s",
                                                    g_strerror((int)report.value));
             fail_plugin(plugin, (int)report.value, why, events);
+            gp_channel_table_clear_owners(gpm.table, plugin->channel);
         }
         break;
     case GP_DAEMON_EXITED:
         if (plugin && plugin->state == PLUGIN_RUNNING) {
+            /* Its page directory may go to any new process now: its
+             * children, if any still run, claim again with the token. */
+            gp_channel_table_clear_owners(gpm.table, plugin->channel);
             plugin->state = PLUGIN_DONE;
             queue_event(events, plugin, GP_GUEST_PLUGIN_EXITED, (int)report.value, "");
         }
@@ -497,6 +548,13 @@ static gp_channel_id load(const char *name, const char *explicit_path, gp_channe
     gp_channel_id channel = GP_CHANNEL_INVALID;
     bool need_daemon = false;
     const char *refused = NULL; /* why, for the runner, when this request is refused */
+    gp_token token;
+    if (!gp_token_generate(&token)) {
+        gp_log("guest plugin \"%s\": cannot make a token for its channel (getrandom failed)",
+               name);
+        deliver_events(events);
+        return refuse(name, "getrandom failed");
+    }
     g_mutex_lock(&gpm.lock);
     guest_plugin *plugin = find_by_name(name);
     if (plugin && plugin->state != PLUGIN_DONE) {
@@ -507,20 +565,35 @@ static gp_channel_id load(const char *name, const char *explicit_path, gp_channe
                name);
         refused = "this guest architecture has no injector yet";
     } else {
+        int added = 0;
         if (plugin) {
             /* Loaded before, now gone: reuse its channel for the new run. */
             gp_channel_table_set_recv(gpm.table, plugin->channel, cb, opaque);
             g_free(plugin->path);
-        } else if (gp_channel_table_add(gpm.table, name, cb, opaque, &channel) == 0) {
+        } else if ((added = gp_channel_table_add(gpm.table, name, cb, opaque, &channel)) == 0) {
             plugin = g_new0(guest_plugin, 1);
             plugin->name = g_strdup(name);
             plugin->channel = channel;
             g_ptr_array_add(gpm.plugins, plugin);
-        } else {
+        } else if (added == -EEXIST) {
             gp_log("guest plugin \"%s\": a channel of that name already exists", name);
             refused = "a channel of that name already exists";
+        } else {
+            gp_log("guest plugin \"%s\": cannot create its channel: the channel table is "
+                   "full (max_channels=%zu)", name,
+                   gp_channel_table_limits(gpm.table)->max_channels);
+            refused = "the channel table is full";
+        }
+        /* A new token for every run: the last run's processes lose the
+         * channel, and only this one's can claim it. */
+        if (plugin && gp_channel_table_set_token(gpm.table, plugin->channel, &token) < 0) {
+            gp_log("guest plugin \"%s\": its token is another channel's", name);
+            plugin->state = PLUGIN_DONE;
+            plugin = NULL;
+            refused = "its token is another channel's";
         }
         if (plugin) {
+            gp_token_format(&token, plugin->token);
             gp_runner_link_guest_plugin(name, "requested", 0, "");
             plugin->path = g_steal_pointer(&path);
             plugin->state = PLUGIN_PENDING;
@@ -539,9 +612,10 @@ static gp_channel_id load(const char *name, const char *explicit_path, gp_channe
     g_mutex_unlock(&gpm.lock);
     if (refused) {
         refuse(name, refused);
+        channel = GP_CHANNEL_INVALID;
     }
     if (need_daemon) {
-        gp_inject_request();
+        request_injection();
     }
     deliver_events(events);
     return channel;
@@ -622,12 +696,18 @@ void gp_guest_plugins_reset(void)
         }
         pending |= plugin->state == PLUGIN_PENDING;
     }
+    /* The guest forgot what it had not read, every process's identity, and
+     * the channels it made; the snapshot's daemon (if any) is no longer ours. */
+    size_t reclaimed = gp_channel_table_revert(gpm.table);
+    revoke_daemon_channel();
+    if (reclaimed) {
+        gp_log("snapshot revert: reclaimed %zu channels the guest had made", reclaimed);
+    }
     bool inject = pending && want_daemon();
     g_mutex_unlock(&gpm.lock);
     deliver_events(events);
-    gp_channel_table_drop_queues(gpm.table);
     if (inject) {
-        gp_inject_request();
+        request_injection();
     }
 }
 
@@ -640,6 +720,7 @@ void gp_guest_plugins_init(gp_channel_table *table, const char *arch_dir, bool c
     gpm.ping_timeout_ms = ping_timeout_ms;
     gpm.plugins = g_ptr_array_new();
     gp_channel_table_add_fixed(table, GP_DAEMON_CHANNEL, "guest_daemon", on_daemon_frame, NULL);
+    gp_channel_table_keep_private(table, GP_DAEMON_CHANNEL); /* even under channels=open */
     if (can_inject) {
         gp_guest_clock_init(on_clock_tick);
     }

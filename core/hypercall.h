@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Hypercall dispatch: ops 1-7 of include/guestplug/abi.h against the channel
- * table. Independent of QEMU: guest memory is reached through the callbacks
- * of gp_guest_memory, so the unit tests drive it with a fake vCPU. Every
- * value from the guest is untrusted (SPEC §9).
+ * Hypercall dispatch: ops 1-9 of include/guestplug/abi.h against the channel
+ * table. Independent of QEMU: guest memory and the caller's address space
+ * are reached through the callbacks of gp_guest_memory, so the unit tests
+ * drive it with a fake vCPU. Every value from the guest is untrusted (SPEC
+ * §9), and every op on a channel is answered as the channel's owners would
+ * be answered only for an address space that owns it (core/channel_table.h).
  */
 #ifndef GP_CORE_HYPERCALL_H
 #define GP_CORE_HYPERCALL_H
@@ -31,6 +33,10 @@ typedef struct gp_guest_memory {
     bool (*read)(void *context, uint64_t addr, void *buf, size_t len);
     /* Write LEN bytes; only after mapped(.., true) said yes for the range. */
     bool (*write)(void *context, uint64_t addr, const void *buf, size_t len);
+    /* The calling process's address space (its page-table root, as the
+     * architecture identifies one): whose channels it may use. False if it
+     * cannot be told; the op then finds no channel. */
+    bool (*address_space)(void *context, uint64_t *space);
     void *context;
 } gp_guest_memory;
 

@@ -10,6 +10,7 @@
 
 #include "block_watch.h"
 #include "guest_memory.h"
+#include "guestplug/abi.h"
 #include "guestplug/daemon.h"
 #include "log.h"
 #include "registers.h"
@@ -59,6 +60,7 @@ static struct {
     const uint8_t *daemon;
     size_t daemon_size;
     gp_inject_done_fn done;
+    char daemon_token[GP_TOKEN_LENGTH + 1]; /* channel 0's, from the last request */
     struct qemu_plugin_scoreboard *score;
     qemu_plugin_u64 armed;
     GThread *watchdog;
@@ -149,6 +151,9 @@ static void put_pointer(uint8_t *at, uint64_t value)
 static GPtrArray *daemon_environment(void)
 {
     GPtrArray *environment = g_ptr_array_new_with_free_func(g_free);
+    /* Channel 0's token: /proc/PID/environ is readable by the daemon's own
+     * user and root only, and the daemon wipes it once read. */
+    g_ptr_array_add(environment, g_strdup_printf(GP_TOKEN_ENV "=%s", inj.daemon_token));
     if (!inj.options.use_memfd) {
         g_ptr_array_add(environment, g_strdup(GP_DAEMON_ENV_MEMFD "=" GP_DAEMON_MEMFD_OFF));
     }
@@ -686,9 +691,10 @@ void gp_inject_init(const gp_arch *arch, const gp_inject_options *options,
     inj.watchdog = g_thread_new("guestplug-inject", watchdog, NULL);
 }
 
-void gp_inject_request(void)
+void gp_inject_request(const char *daemon_token)
 {
     g_mutex_lock(&inj.lock);
+    g_strlcpy(inj.daemon_token, daemon_token ? daemon_token : "", sizeof inj.daemon_token);
     if (inj.state == STATE_IDLE) {
         inj.state = STATE_ARMED;
         inj.deadline = g_get_monotonic_time() + (gint64)inj.options.timeout_s * G_USEC_PER_SEC;

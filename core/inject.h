@@ -42,8 +42,12 @@ typedef void (*gp_inject_done_fn)(bool ok, const char *reason);
 void gp_inject_init(const gp_arch *arch, const gp_inject_options *options,
                     const uint8_t *daemon, size_t daemon_size, gp_inject_done_fn done);
 
-/* Starts trying to inject, unless already trying. Any thread. */
-void gp_inject_request(void);
+/*
+ * Starts trying to inject, unless already trying. DAEMON_TOKEN is channel
+ * 0's token (GP_TOKEN_LENGTH hex digits), which the daemon gets in its
+ * environment: the newest request's is the one used. Any thread.
+ */
+void gp_inject_request(const char *daemon_token);
 
 /* A snapshot revert: drop whatever was under way (the guest forgot it). */
 void gp_inject_reset(void);

@@ -14,6 +14,7 @@
 #include "core_args.h"
 #include "daemon_blob.h"
 #include "guest_clock.h"
+#include "guest_log.h"
 #include "guest_memory.h"
 #include "guest_plugins.h"
 #include "inject.h"
@@ -31,6 +32,9 @@
 #define DEFAULT_QUEUE_LIMIT (UINT64_C(64) << 20)
 #define DEFAULT_MAX_MESSAGE (UINT64_C(16) << 20)
 #define DEFAULT_MAX_CHANNELS 4096
+/* The guest's own channels (GET_MANAGER): a quarter of the table in all by
+ * default, the rest kept for the host's (guest plugins' main channels). */
+#define DEFAULT_GUEST_CHANNELS_PER_PROCESS 64
 #define SIZE_CEILING (UINT64_C(1) << 32) /* QEMU's memory API takes 32-bit lengths */
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = GP_QEMU_PLUGIN_API_VERSION;
@@ -141,6 +145,7 @@ static void on_qemu_exit(void *userdata)
     gp_guest_clock_shutdown();
     gp_inject_shutdown();
     gp_host_plugins_unload_all();
+    gp_guest_log_flush();
     if (core.verbose) {
         gp_log("core unloaded");
     }
@@ -150,6 +155,56 @@ static void on_qemu_exit(void *userdata)
     gp_core_args_free(core.args);
     core.args = NULL;
     g_free(core.target);
+}
+
+/* queue_limit, max_channels, guest_channels, guest_channels_per_process,
+ * channels=open|closed. */
+static bool parse_channel_limits(gp_channel_limits *limits, GError **error)
+{
+    uint64_t queue_limit, max_channels, guest_channels, per_process;
+    const char *channels = gp_core_args_get(core.args, "channels");
+
+    if (!gp_core_args_size(core.args, "queue_limit", DEFAULT_QUEUE_LIMIT, SIZE_CEILING,
+                           &queue_limit, error) ||
+        !gp_core_args_size(core.args, "max_channels", DEFAULT_MAX_CHANNELS, 1u << 20,
+                           &max_channels, error)) {
+        return false;
+    }
+    if (!gp_core_args_size(core.args, "guest_channels", max_channels / 4, max_channels,
+                           &guest_channels, error) ||
+        !gp_core_args_size(core.args, "guest_channels_per_process",
+                           MIN(DEFAULT_GUEST_CHANNELS_PER_PROCESS, guest_channels),
+                           max_channels, &per_process, error)) {
+        return false;
+    }
+    if (queue_limit <= GP_MESSAGE_OVERHEAD) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "queue_limit=%" G_GUINT64_FORMAT ": each message counts %u bytes besides "
+                    "its own; allow more", queue_limit, GP_MESSAGE_OVERHEAD);
+        return false;
+    }
+    if (guest_channels >= max_channels) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "guest_channels=%" G_GUINT64_FORMAT " must be below max_channels=%"
+                    G_GUINT64_FORMAT ", so that the guest can never take the channels the "
+                    "host needs to load guest plugins", guest_channels, max_channels);
+        return false;
+    }
+    if (channels && strcmp(channels, "open") != 0 && strcmp(channels, "closed") != 0) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "channels=%s: use closed (the default: a channel is only for the guest "
+                    "processes given it) or open (PANDA's: any guest process may look up a "
+                    "named channel; see docs/security.md)", channels);
+        return false;
+    }
+    *limits = (gp_channel_limits){
+        .queue_limit = queue_limit,
+        .max_channels = max_channels,
+        .guest_channels = guest_channels,
+        .guest_channels_per_space = per_process,
+        .open = channels && strcmp(channels, "open") == 0,
+    };
+    return true;
 }
 
 static bool parse_bool_arg(const char *key, bool fallback)
@@ -187,17 +242,18 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
                 "(supported: %s)\n", core.target, gp_arch_supported_targets());
         return -1;
     }
-    uint64_t queue_limit, max_message, max_channels;
-    if (!gp_core_args_size(core.args, "queue_limit", DEFAULT_QUEUE_LIMIT, SIZE_CEILING,
-                           &queue_limit, &error) ||
-        !gp_core_args_size(core.args, "max_message", DEFAULT_MAX_MESSAGE, SIZE_CEILING,
-                           &max_message, &error) ||
-        !gp_core_args_size(core.args, "max_channels", DEFAULT_MAX_CHANNELS, 1u << 20,
-                           &max_channels, &error)) {
+    gp_channel_limits channel_limits;
+    if (!parse_channel_limits(&channel_limits, &error)) {
         fprintf(stderr, "Fatal error: libguestplug.so: %s\n", error->message);
         return -1;
     }
-    core.channels = gp_channel_table_new(queue_limit, max_channels);
+    uint64_t max_message;
+    if (!gp_core_args_size(core.args, "max_message", DEFAULT_MAX_MESSAGE, SIZE_CEILING,
+                           &max_message, &error)) {
+        fprintf(stderr, "Fatal error: libguestplug.so: %s\n", error->message);
+        return -1;
+    }
+    core.channels = gp_channel_table_new(&channel_limits);
     gp_host_api_init(core.channels);
     gp_hypercall_limits limits = { .max_message = max_message };
     gp_guest_memory_init(arch);

@@ -14,7 +14,7 @@ endef
 $(foreach p,$(HOST_PLUGINS),$(eval $(call host_plugin_rule,$(p),plugins,$(BUILD)/plugins)))
 
 # Host plugins that only the tests load (found via GUESTPLUG_PLUGIN_PATH).
-TEST_HOST_PLUGINS := channel_test inject_test tutorial_count
+TEST_HOST_PLUGINS := channel_test inject_test tutorial_count hostile_target
 TEST_HOST_PLUGIN_SOS := $(TEST_HOST_PLUGINS:%=$(BUILD)/tests/plugins/%.so)
 $(foreach p,$(TEST_HOST_PLUGINS),\
 	$(eval $(call host_plugin_rule,$(p),tests/plugins,$(BUILD)/tests/plugins)))

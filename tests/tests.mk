@@ -13,10 +13,22 @@ SRCS_test_core_args := core/core_args.c
 SRCS_test_qmp := runner/qmp.c runner/error.c
 SRCS_test_cpio := runner/cpio.c runner/error.c
 SRCS_test_daemon_protocol := core/daemon_protocol.c
-SRCS_test_hypercall := core/hypercall.c core/channel_table.c core/manager.c core/log.c
-# The x86 page walk against page tables in a fake physical memory.
-UNIT_TESTS += test_x86_paging
+CHANNEL_SRCS := core/channel_table.c core/channel_owners.c core/token.c core/manager.c \
+	core/callback_context.c core/guest_log.c core/log.c
+SRCS_test_hypercall := core/hypercall.c $(CHANNEL_SRCS)
+# The channel table alone (owners, tokens, limits, revert) and the guest
+# log's rate limits.
+UNIT_TESTS += test_channel_table test_guest_log
+SRCS_test_channel_table := $(CHANNEL_SRCS)
+SRCS_test_guest_log := core/guest_log.c core/log.c
+# The x86 address-space identity that channels belong to.
+UNIT_TESTS += test_address_space
+SRCS_test_address_space := core/arch/x86_paging.c
+# The x86 page walk against page tables in a fake physical memory, and the
+# guest-memory glue around it against a fake of QEMU's plugin calls.
+UNIT_TESTS += test_x86_paging test_guest_memory
 SRCS_test_x86_paging := core/arch/x86_paging.c
+SRCS_test_guest_memory := core/guest_memory.c core/registers.c core/log.c core/arch/x86_paging.c
 # The runner's table of what works on each architecture against the core's.
 UNIT_TESTS += test_arch
 SRCS_test_arch := runner/arch.c core/arch/arch.c core/arch/x86.c core/arch/x86_paging.c

@@ -86,6 +86,16 @@ typedef struct gp_user_paging {
     bool (*translate_user)(const uint64_t *registers, const gp_physical_memory *memory,
                            uint64_t vaddr, uint64_t length, bool write,
                            gp_physical_extent_fn extent, void *context);
+    /*
+     * The address space these registers select, as one number that is the
+     * same for every thread of a process and every hypercall it makes, and
+     * differs between processes alive at the same time: the physical
+     * address of the top table, without the bits that are not part of it
+     * (x86: PCID and flag bits in cr3). Channels belong to address spaces
+     * (core/channel_table.h). A process that dies frees its top table, and
+     * a new process may get the same one: see docs/security.md.
+     */
+    uint64_t (*address_space)(const uint64_t *registers);
 } gp_user_paging;
 
 typedef struct gp_arch {

@@ -270,7 +270,29 @@ static bool x86_translate_user(const uint64_t *registers, const gp_physical_memo
     return true;
 }
 
+/*
+ * cr3 as the top table's address. In long mode bits 11:0 are the PCID with
+ * CR4.PCIDE (Linux gives a process a different one per CPU and over time)
+ * or the PWT/PCD flags, and bit 63 is the "no flush" flag of a write; in
+ * legacy PAE the PDPT is only 32-byte aligned (Linux packs several into one
+ * page), so bits 11:5 are the address. With paging off every process is
+ * the one address space there is.
+ */
+static uint64_t x86_address_space(const uint64_t *registers)
+{
+    uint64_t cr0 = registers[GP_X86_CR0], cr3 = registers[GP_X86_CR3];
+    uint64_t cr4 = registers[GP_X86_CR4], efer = registers[GP_X86_EFER];
+    if (efer & EFER_LMA) {
+        return cr3 & ADDRESS_64;
+    }
+    if (!(cr0 & CR0_PG)) {
+        return 0;
+    }
+    return cr3 & (cr4 & CR4_PAE ? PAE_CR3_ADDRESS : ADDRESS_32);
+}
+
 const gp_user_paging gp_x86_user_paging = {
     .registers = { "cr0", "cr3", "cr4", "efer" },
     .translate_user = x86_translate_user,
+    .address_space = x86_address_space,
 };

@@ -3,8 +3,10 @@
  * guest_daemon: the loader that guestplug injects into a guest. Static,
  * tiny and free of the guest's C library, so it runs on any Linux guest.
  *
- * It detaches from the process it was injected into, announces itself on
- * channel 0, then serves the control protocol of include/guestplug/daemon.h:
+ * It detaches from the process it was injected into, claims channel 0 with
+ * the token the injector put in its environment (only the daemon may read
+ * and write channel 0), announces itself, then serves the control protocol
+ * of include/guestplug/daemon.h:
  * each LOAD streams a guest plugin's ELF into a memfd (or, on kernels
  * without memfd, a file in a writable tmpfs: tmpfs_file.c), runs it with its
  * channel name, and reports STARTED / FAILED and later EXITED with the wait
@@ -24,10 +26,11 @@
 #define POLL_FIRST_NS 100000L    /* 0.1 ms */
 #define POLL_LIMIT_NS 10000000L  /* 10 ms, PANDA's period */
 
-static const gp_channel control = { GP_DAEMON_CHANNEL };
+static gp_channel control = { GP_DAEMON_CHANNEL };
 static uint8_t frame[GP_DAEMON_MAX_FRAME];
 static int use_memfd = 1;   /* GUESTPLUG_MEMFD=off in our environment: 0 */
 static uint32_t daemon_pid; /* after detaching */
+static char control_token[GP_TOKEN_LENGTH]; /* channel 0's; none: all zero */
 
 /* The plugin being received (at most one at a time) and the running ones. */
 static struct {
@@ -37,6 +40,7 @@ static struct {
     int fd;                     /* -1 when nothing is being received */
     char path[TMPFS_PATH_MAX];  /* what execve runs */
     int in_tmpfs;               /* PATH is a tmpfs file, removed after exec */
+    char token[GP_TOKEN_LENGTH]; /* its main channel's, for its environment only */
 } loading = { .fd = -1 };
 
 static struct {
@@ -137,10 +141,19 @@ static void drop_elf_file(void)
     loading.in_tmpfs = 0;
 }
 
+static void forget_token(char *token)
+{
+    volatile char *bytes = token; /* not optimised away: the point is that it is gone */
+    for (size_t i = 0; i < GP_TOKEN_LENGTH; i++) {
+        bytes[i] = 0;
+    }
+}
+
 static void fail_load(int error)
 {
     send_frame(GP_DAEMON_FAILED, loading.request, (uint32_t)error, loading.name);
     drop_elf_file();
+    forget_token(loading.token);
 }
 
 static void remember(int pid, const char *name)
@@ -160,8 +173,13 @@ static void start_plugin(void)
     char env_channel[sizeof "GUESTPLUG_CHANNEL=" + GP_DAEMON_MAX_NAME];
     copy_text(env_channel, "GUESTPLUG_CHANNEL=", 18);
     copy_text(env_channel + 18, loading.name, length_of(loading.name));
+    /* The plugin's own token, never ours: its environment is made here. */
+    char env_token[sizeof GP_TOKEN_ENV "=" + GP_TOKEN_LENGTH];
+    copy_text(env_token, GP_TOKEN_ENV "=", sizeof GP_TOKEN_ENV);
+    copy_text(env_token + sizeof GP_TOKEN_ENV, loading.token, GP_TOKEN_LENGTH);
     char *argv[] = { loading.name, 0 };
-    char *envp[] = { env_channel, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    char *envp[] = { env_channel, env_token,
+                     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                      "HOME=/", 0 };
 
     /* The kernel refuses to exec a file that anyone holds open for writing
@@ -200,6 +218,7 @@ static void start_plugin(void)
         }
         sys_close(status_pipe[0]);
     }
+    forget_token(env_token + sizeof GP_TOKEN_ENV);
     if (pid < 0) {
         fail_load((int)-pid);
         return;
@@ -207,6 +226,7 @@ static void start_plugin(void)
     remember((int)pid, loading.name);
     send_frame(GP_DAEMON_STARTED, loading.request, (uint32_t)pid, loading.name);
     drop_elf_file();
+    forget_token(loading.token);
 }
 
 static void handle_load(uint32_t request, const uint8_t *payload, uint32_t length)
@@ -217,12 +237,15 @@ static void handle_load(uint32_t request, const uint8_t *payload, uint32_t lengt
     loading.request = request;
     uint32_t name_length = length >= 12 ? get_u32(payload + 8) : 0;
     if (length < 12 || name_length == 0 || name_length > GP_DAEMON_MAX_NAME ||
-        name_length > length - 12) {
+        name_length > length - 12 || length - 12 - name_length != GP_TOKEN_LENGTH) {
         loading.name[0] = '\0';
         send_frame(GP_DAEMON_FAILED, request, EINVAL, "");
         return;
     }
     copy_text(loading.name, (const char *)payload + 12, name_length);
+    for (size_t i = 0; i < GP_TOKEN_LENGTH; i++) {
+        loading.token[i] = (char)payload[12 + name_length + i];
+    }
     loading.size = (uint64_t)get_u32(payload) | (uint64_t)get_u32(payload + 4) << 32;
     loading.received = 0;
     long fd = open_elf_file();
@@ -327,14 +350,33 @@ static void seed_names(const unsigned long *auxv)
     }
 }
 
+/* Does TEXT start with PREFIX? */
+static int starts_with(const char *text, const char *prefix)
+{
+    while (*prefix && *text == *prefix) {
+        text++, prefix++;
+    }
+    return *prefix == '\0';
+}
+
 /* STACK is the kernel's initial stack: argc, argv, NULL, envp, NULL, auxv. */
 static void read_settings(long *stack)
 {
     char **envp = (char **)(stack + 1 + stack[0] + 1);
     static const char memfd_off[] = GP_DAEMON_ENV_MEMFD "=" GP_DAEMON_MEMFD_OFF;
+    static const char token_prefix[] = GP_TOKEN_ENV "=";
     while (*envp) {
         if (same_text(*envp, memfd_off)) {
             use_memfd = 0;
+        }
+        if (starts_with(*envp, token_prefix) &&
+            length_of(*envp + sizeof token_prefix - 1) == GP_TOKEN_LENGTH) {
+            char *value = *envp + sizeof token_prefix - 1;
+            for (size_t i = 0; i < GP_TOKEN_LENGTH; i++) {
+                control_token[i] = value[i];
+            }
+            /* /proc/PID/environ shows this memory: wipe the token there. */
+            forget_token(value);
         }
         envp++;
     }
@@ -349,10 +391,21 @@ __attribute__((used)) void gp_daemon_main(long *stack)
     while (!gp_host_present()) {
         sys_nanosleep_ns(POLL_LIMIT_NS);
     }
+    /* Channel 0 becomes this address space's: after detach, which made it
+     * (a fork is a new one). No host wants a daemon whose claim fails. */
+    if (gp_channel_claim(control_token, GP_TOKEN_LENGTH, &control) != 0 ||
+        control.id != GP_DAEMON_CHANNEL) {
+        sys_exit(3);
+    }
     daemon_pid = (uint32_t)sys_getpid();
     send_frame(GP_DAEMON_HELLO, 0, daemon_pid, "");
     for (;;) {
         ssize_t got = gp_channel_try_read(control, frame, sizeof frame);
+        if (got == -ENOENT) {
+            /* Channel 0 was given to a newer daemon (this one was taken for
+             * gone, or the guest was reverted to a snapshot with it). */
+            sys_exit(0);
+        }
         if (got >= (ssize_t)GP_DAEMON_HEADER_SIZE) {
             uint32_t type = get_u32(frame), length = get_u32(frame + 4);
             uint32_t request = get_u32(frame + 8);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "guestplug/abi.h"
 #include "guestplug/channel.h"
 
 #define BACKOFF_FIRST_NS 50000L     /* 50 us */
@@ -27,10 +28,22 @@ __attribute__((constructor)) static void name_process_after_plugin(void)
     }
 }
 
+/*
+ * With a token in the environment (guest_daemon puts the plugin's there),
+ * the channel is claimed with it, unless NAME asks for another channel than
+ * the one $GUESTPLUG_CHANNEL names; only without a token is NAME looked up,
+ * which finds a channel the process does not own only under the core
+ * setting channels=open.
+ */
 int gp_channel_main(const char *name, gp_channel *out)
 {
+    const char *token = getenv(GP_TOKEN_ENV);
+    const char *own_name = getenv("GUESTPLUG_CHANNEL");
+    if (token && *token && (!name || !own_name || strcmp(name, own_name) == 0)) {
+        return gp_channel_claim(token, strlen(token), out) == 0 ? 0 : -1;
+    }
     if (!name) {
-        name = getenv("GUESTPLUG_CHANNEL");
+        name = own_name;
     }
     if (!name) {
         return -1;

@@ -44,14 +44,35 @@
 #define GP_OP_ERROR 5               /* chan, arg1 = text, arg2 = length -> 0 */
 #define GP_OP_GET_MANAGER 6         /* -> id of a new anonymous channel */
 #define GP_OP_GET_CHANNEL_BY_NAME 7 /* arg1 = name, arg2 = length -> id or -1 */
+#define GP_OP_CLAIM 8               /* arg1 = token, arg2 = GP_TOKEN_LENGTH -> id or -1 */
+#define GP_OP_RELEASE 9             /* chan -> 0, or -1 if this address space does not own it */
+
+/*
+ * Channels belong to whoever was given them. The host hands a guest program
+ * a channel as a token: 128 random bits written as GP_TOKEN_LENGTH lowercase
+ * hex digits, in the program's environment as GP_TOKEN_ENV (guest_daemon
+ * puts each plugin's there). CLAIM with it binds the channel to the calling
+ * process's address space; every op from an address space that owns no
+ * channel of that id is answered as if there were none (-1). A process's
+ * children (a new address space after fork) claim again with the token they
+ * inherit. RELEASE gives the caller's claim back (the guest library does it
+ * at exit), so that a process that later gets the same page directory does
+ * not find the channel its own. Looking a channel up by name without a token (op 7 and the
+ * manager's GET_CHANNEL_FROM_NAME) finds only channels the caller owns,
+ * unless the host runs with the core setting channels=open (PANDA's way).
+ */
+#define GP_TOKEN_LENGTH 32
+#define GP_TOKEN_ENV "GUESTPLUG_TOKEN"
 
 /* Failures, returned negative (two's complement at register width). */
-#define GP_ERR_NOT_FOUND 1   /* no such channel / name */
+#define GP_ERR_NOT_FOUND 1   /* no such channel / name / token, or a channel this address
+                              * space does not own */
 #define GP_ERR_BAD_ADDRESS 2 /* a page of the buffer is not one the calling process could
                               * access itself: not present, supervisor only, or (for a
                               * buffer the host writes) read-only or not yet dirty */
 #define GP_ERR_TOO_LARGE 3   /* message or name over the host's limit */
-#define GP_ERR_FULL 4        /* queue or channel table full */
+#define GP_ERR_FULL 4        /* queue full, or no more channels: the table's, the guest's
+                              * or this address space's share is used up */
 #define GP_ERR_UNKNOWN_OP 5
 
 /* Host limits the guest can rely on. */

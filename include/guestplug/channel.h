@@ -33,13 +33,42 @@ bool gp_host_present(void);
 /*
  * The main channel of guest plugin NAME (the name the host plugin passed to
  * gp_load_guest_plugin). NAME may be NULL: the name guest_daemon gave this
- * program in $GUESTPLUG_CHANNEL is used. Returns 0, or -1 when the host has
- * no such channel (the host logs "failed to find channel number").
+ * program in $GUESTPLUG_CHANNEL is used.
+ *
+ * A channel belongs to the processes it was given to: guest_daemon gives a
+ * plugin its channel's token in $GUESTPLUG_TOKEN, and when that is set
+ * (and NAME is NULL or $GUESTPLUG_CHANNEL) the channel is claimed with it
+ * (gp_channel_claim). Without a token NAME is looked up (gp_channel_lookup),
+ * which finds a channel this process does not own only when the host runs
+ * with the core setting channels=open, as PANDA's guest code expects.
+ * Returns 0, or -1 when there is no such channel for this process (the host
+ * logs "failed to find channel number").
  */
 int gp_channel_main(const char *name, gp_channel *out);
 
-/* [no libc] As gp_channel_main, for a name of LENGTH bytes (no NUL needed). */
+/* [no libc] As gp_channel_main without a token, for a name of LENGTH bytes
+ * (no NUL needed): the channel named NAME if this process owns it or the
+ * host runs with channels=open. */
 int gp_channel_lookup(const char *name, size_t length, gp_channel *out);
+
+/*
+ * [no libc] Claims the channel whose token is TOKEN (GP_TOKEN_LENGTH hex
+ * digits, LENGTH bytes, no NUL needed): from now on it is this process's
+ * too (its address space's, so all its threads'). The library remembers the
+ * token, and a process that loses the channel (a child after fork, which is
+ * a new address space) claims it again by itself on its first READ or
+ * WRITE. 0, or -ENOENT (no channel has this token), -EFAULT, -ENODEV.
+ */
+int gp_channel_claim(const char *token, size_t length, gp_channel *out);
+
+/*
+ * [no libc] Gives this process's claim on CH back: a process that later gets
+ * the same page directory (the kernel reuses it once this process is gone)
+ * must not find CH its own. The library does this for every claim at exit()
+ * in programs with a C library; call it before exiting otherwise. 0, or
+ * -ENOENT if this process did not own CH.
+ */
+int gp_channel_release(gp_channel ch);
 
 /* [no libc] A new anonymous channel (GET_MANAGER). 0 or -errno. */
 int gp_channel_new(gp_channel *out);
@@ -47,7 +76,7 @@ int gp_channel_new(gp_channel *out);
 /*
  * [no libc] Sends BUF[0..LEN) as one message: the host callback receives
  * exactly these bytes. Returns LEN, or -errno:
- *   -ENOENT no such channel, -EFAULT a page of BUF is not readable by this
+ *   -ENOENT no such channel (or not this process's), -EFAULT a page of BUF is not readable by this
  *   process (the host reads only what the process itself could),
  *   -EMSGSIZE larger than the host's max_message (16 MiB by default),
  *   -ENODEV no host.

@@ -7,7 +7,8 @@
  * frame never exceeds GP_DAEMON_MAX_FRAME bytes.
  *
  *   host -> guest
- *     LOAD     u64 elf_size, u32 name_length, name      start receiving plugin NAME
+ *     LOAD     u64 elf_size, u32 name_length, name,     start receiving plugin NAME,
+ *              token (GP_DAEMON_TOKEN_LENGTH digits)    whose main channel TOKEN claims
  *     DATA     elf bytes                                the next chunk of that ELF
  *     PING     (nothing)                                are you still there?
  *   guest -> host
@@ -22,9 +23,21 @@
  * not heard from lately, and while plugins run, so that it notices a
  * daemon that was killed, crashed or exited.
  *
- * The injector starts the daemon with settings in its environment:
+ * Channel 0 is guest_daemon's alone (include/guestplug/abi.h): the
+ * injector starts it with channel 0's token, fresh for every injection, and
+ * until the daemon claims it no process can read or write channel 0; after,
+ * only the daemon's address space can. Each plugin runs with the token of
+ * its own main channel from its LOAD frame, never the daemon's.
+ *
+ * The injector starts the daemon with settings in its environment (never
+ * argv, which every user can read in /proc):
+ *   GUESTPLUG_TOKEN=HEX   channel 0's token; the daemon wipes it from its
+ *                         environment once read
  *   GUESTPLUG_MEMFD=off   store plugins in tmpfs files, as on kernels
  *                         without memfd_create (core setting inject_memfd)
+ * and starts each plugin with
+ *   GUESTPLUG_CHANNEL=NAME  its main channel's name
+ *   GUESTPLUG_TOKEN=HEX     that channel's token
  */
 #ifndef GUESTPLUG_DAEMON_H
 #define GUESTPLUG_DAEMON_H
@@ -35,6 +48,7 @@
 #define GP_DAEMON_HEADER_SIZE 12u
 #define GP_DAEMON_MAX_FRAME (64u * 1024u)
 #define GP_DAEMON_MAX_NAME 64u
+#define GP_DAEMON_TOKEN_LENGTH 32u /* GP_TOKEN_LENGTH of abi.h */
 
 enum gp_daemon_frame_type {
     GP_DAEMON_LOAD = 1,

@@ -35,6 +35,32 @@ typedef uint32_t gp_channel_id;
 #define GP_CHANNEL_INVALID ((gp_channel_id)-1)
 
 /*
+ * Who in the guest may use a channel. Any process can execute a hypercall,
+ * so a channel belongs only to the guest processes it was given to (their
+ * address spaces); to every other process it does not exist (SPEC §9,
+ * docs/security.md):
+ *
+ *   - a guest plugin's main channel (gp_load_guest_plugin): the plugin,
+ *     which guest_daemon hands a fresh token in $GUESTPLUG_TOKEN at each
+ *     load, and its children (they claim again with the token they
+ *     inherit); once it has EXITED its processes must claim again;
+ *   - a channel a host plugin makes (gp_channel_alloc, gp_channel_create)
+ *     inside a channel's receive callback: that channel's owners and the
+ *     process whose WRITE it handles, so "allocate, then tell the guest the
+ *     new id over the channel that asked" works and tells no one else;
+ *   - any other channel a host plugin makes: nobody, until a program
+ *     presents the token the host plugin gave it with gp_channel_set_token
+ *     (through a plugin argument the user also passes to that program, for
+ *     instance), or, for a named channel, every process when the core runs
+ *     with channels=open (PANDA's by-name lookups; see docs/security.md for
+ *     what that opens);
+ *   - a channel the guest made (gp_channel_new, GET_MANAGER): the process
+ *     that made it; reclaimed at a snapshot revert.
+ *
+ * The host sees every channel.
+ */
+
+/*
  * Receives one guest WRITE on channel CH: exactly the LEN bytes the guest
  * wrote, in DATA, valid only during the call. Called on the vCPU thread that
  * executed the hypercall, with that vCPU stopped until it returns, so keep
@@ -74,7 +100,8 @@ const char *gp_plugin_name(const gp_plugin *self);
  * (build/guest/ARCH/NAME), then in PREFIX/lib/guestplug/guest/ARCH/NAME. If
  * no guest_daemon runs in the guest yet, one is injected first (core
  * arguments inject_uid, inject_comm, inject_timeout); the plugin then starts
- * and learns its channel name from $GUESTPLUG_CHANNEL. Returns at once with
+ * with its channel name in $GUESTPLUG_CHANNEL and the channel's token in
+ * $GUESTPLUG_TOKEN (gp_channel_main claims it). Returns at once with
  * the channel; what happens next arrives as events
  * (gp_guest_plugin_set_event_handler). GP_CHANNEL_INVALID, with the reason
  * in the host log, when NAME cannot be found or is already loaded and still
@@ -97,7 +124,8 @@ gp_channel_id gp_load_guest_plugin_path(const char *name, const char *path,
  *            (loadvm), or when guest_daemon, which reports its exit, was
  *            found gone (killed, crashed or exited): its exit status will
  *            never be known; VALUE is 0 and DETAIL says which. A plugin lost
- *            with its daemon may still run, and its channel still works.
+ *            with its daemon may still run, and its channel still works (until
+ *            the plugin is loaded again: each load gets a new token).
  *   DAEMON_GONE
  *            guest_daemon, which was to start it, stopped answering (it did
  *            not answer a ping in time, or never called in after it was
@@ -142,17 +170,32 @@ void gp_end_analysis(void);
 void gp_end_analysis_with_status(int status);
 
 /*
- * A named channel that is not a guest plugin's: guest programs find it with
- * gp_channel_main(NAME). GP_CHANNEL_INVALID if NAME is taken or the table is
- * full.
+ * A named channel that is not a guest plugin's. Guest programs find it with
+ * gp_channel_main(NAME) when it is theirs (see "Who in the guest may use a
+ * channel" above): made inside a callback of one of their channels, claimed
+ * with its token (gp_channel_set_token), or anyone's under channels=open.
+ * GP_CHANNEL_INVALID if NAME is taken or the table is full (max_channels).
  */
 gp_channel_id gp_channel_create(const char *name, gp_channel_recv_fn cb, void *opaque);
 
 /*
- * A new anonymous channel whose guest WRITEs reach CB. Tell the guest its id
- * over another channel. GP_CHANNEL_INVALID if the channel table is full.
+ * A new anonymous channel whose guest WRITEs reach CB. Made inside a
+ * channel's receive callback, it belongs to that channel's owners and the
+ * process that wrote: tell them its id over that channel. GP_CHANNEL_INVALID
+ * if the channel table is full.
  */
 gp_channel_id gp_channel_alloc(gp_channel_recv_fn cb, void *opaque);
+
+/*
+ * Makes TOKEN (GP_TOKEN_LENGTH = 32 hex digits, 128 bits that only the
+ * program meant to have the channel may know: draw them from a good random
+ * source) the token that claims CH, for a guest program the host plugin
+ * hands it to some other way than gp_load_guest_plugin, e.g. one the user
+ * starts with $GUESTPLUG_TOKEN set. The channel's current owners lose it.
+ * 0, -EINVAL (not 32 hex digits), -ENOENT (no channel CH, or channel 0,
+ * whose token is the core's), -EEXIST (another channel has that token).
+ */
+int gp_channel_set_token(gp_channel_id ch, const char *token);
 
 /* The channel named NAME, or GP_CHANNEL_INVALID if there is none. */
 gp_channel_id gp_channel_from_name(const char *name);
@@ -168,7 +211,8 @@ int gp_channel_set_recv(gp_channel_id ch, gp_channel_recv_fn cb, void *opaque);
  * returns it (a READ never joins two messages; a short buffer gets the
  * message in pieces, in order). Any thread. Returns 0, or
  *   -ENOENT    no channel CH,
- *   -EMSGSIZE  LEN exceeds the per-channel queue limit (queue_limit=),
+ *   -EMSGSIZE  LEN exceeds the per-channel queue limit (queue_limit=), which
+ *              counts each message's bytes plus 64 for its bookkeeping,
  *   -ENOBUFS   the queue is full until the guest reads,
  *   -EINVAL    BUF is NULL while LEN is not 0.
  */

@@ -10,6 +10,7 @@ FUZZ_TARGETS := $(BUILD)/fuzz/fuzz_hypercall $(BUILD)/fuzz/fuzz_daemon_report \
 	$(BUILD)/fuzz/fuzz_x86_paging
 
 $(BUILD)/fuzz/fuzz_hypercall: tests/fuzz/fuzz_hypercall.c core/hypercall.c core/channel_table.c \
+		core/channel_owners.c core/token.c core/callback_context.c core/guest_log.c \
 		core/manager.c core/log.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(GLIB_LIBS)

@@ -16,17 +16,18 @@ export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
 tests_dir=$ROOT/$BUILD/guest/x86_64/tests
 as_nobody='su -s /bin/sh nobody -c'
 squat=/tmp/gp-squat
+token=$(new_token) # inject_test's control channel is trigger's by this token
 
 status=0
-"$GUESTPLUG" run -g x86_64 --core inject_memfd=off -p "inject_test:dir=$tests_dir" \
+"$GUESTPLUG" run -g x86_64 --core inject_memfd=off -p "inject_test:dir=$tests_dir,token=$token" \
     --copy "$tests_dir/tmpfs_squatter:/tmp/tmpfs_squatter" \
     --copy "$tests_dir/trigger:/tmp/trigger" \
     -c "echo victim > /etc/gp-victim && mkdir $squat && chown nobody $squat" \
     -c "$as_nobody '/tmp/tmpfs_squatter plant $squat/record /dev/shm /tmp'" \
     -c "$as_nobody '/tmp/tmpfs_squatter watch $squat/record /dev/shm /tmp >$squat/log 2>&1 &'" \
     -c "for i in 1 2 3 4 5 6 7 8 9 10; do grep -q watching $squat/log && break; sleep 1; done" \
-    -c "/tmp/trigger inject_test 'load c_example'" -c 'sleep 3' \
-    -c "/tmp/trigger inject_test 'load sleeper'" -c 'sleep 3' \
+    -c "GUESTPLUG_TOKEN=$token /tmp/trigger inject_test 'load c_example'" -c 'sleep 3' \
+    -c "GUESTPLUG_TOKEN=$token /tmp/trigger inject_test 'load sleeper'" -c 'sleep 3' \
     -c 'echo "daemon runs $(readlink /proc/$(pidof guest_daemon)/exe)"' \
     -c 'echo "sleeper runs $(readlink /proc/$(pidof sleeper)/exe)"' \
     -c 'kill $(pidof sleeper); sleep 1' \

@@ -7,14 +7,15 @@
 source "$(dirname "$0")/lib.bash"
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
 tests_dir=$ROOT/$BUILD/guest/x86_64/tests
+token=$(new_token) # inject_test's control channel is trigger's by this token
 
 # crash dies of SIGSEGV, so the run fails (status 1) and says so.
 status=0
 "$GUESTPLUG" run -g x86_64 --core inject_comm=trigger \
-    -p "inject_test:plugins=c_example,dir=$tests_dir" --copy "$tests_dir/trigger:/tmp/trigger" \
+    -p "inject_test:plugins=c_example,dir=$tests_dir,token=$token" --copy "$tests_dir/trigger:/tmp/trigger" \
     -c '/tmp/trigger no_such_channel hello' -c 'sleep 2' \
     -c 'ps -o comm | grep -x trigger || echo no trigger left' \
-    -c "/tmp/trigger inject_test 'load crash'" -c 'sleep 2' \
+    -c "GUESTPLUG_TOKEN=$token /tmp/trigger inject_test 'load crash'" -c 'sleep 2' \
     -c 'ps -o pid,ppid,args | grep "[g]uest_daemon"' >"$WORK/out" 2>&1 || status=$?
 cat "$WORK/out"
 [ "$status" -eq 1 ] || fail "exit status $status, want 1 for the crashed guest plugin"

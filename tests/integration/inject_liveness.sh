@@ -14,6 +14,7 @@
 source "$(dirname "$0")/lib.bash"
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
 tests_dir=$ROOT/$BUILD/guest/x86_64/tests
+token=$(new_token) # inject_test's control channel is trigger's by this token
 
 # The guest clock counts only time in which the guest runs code, and an
 # idle guest may halt for seconds: the waits keep it busy. A new daemon is
@@ -23,13 +24,15 @@ new_daemon='for i in $(seq 100); do new=$(pidof guest_daemon) && [ "$new" != "$o
 status=0
 SECONDS=0
 "$GUESTPLUG" run -g x86_64 --core daemon_ping_ms=1000 \
-    -p "inject_test:plugins=sleeper,dir=$tests_dir" --copy "$tests_dir/trigger:/tmp/trigger" \
+    -p "inject_test:plugins=sleeper,dir=$tests_dir,token=$token" \
+    --copy "$tests_dir/trigger:/tmp/trigger" \
     -c 'for i in $(seq 30); do pidof sleeper && break; sleep 1; done' \
     -c 'old=$(pidof guest_daemon); echo "first daemon $old"; kill -9 $old' \
     -c "$busy_wait" \
-    -c "/tmp/trigger inject_test 'load c_example'; $new_daemon" -c 'sleep 2' \
+    -c "GUESTPLUG_TOKEN=$token /tmp/trigger inject_test 'load c_example'; $new_daemon" \
+    -c 'sleep 2' \
     -c 'old=$(pidof guest_daemon); echo "second daemon $old"; kill -9 $old' \
-    -c "/tmp/trigger inject_test 'load c_example'; $new_daemon" \
+    -c "GUESTPLUG_TOKEN=$token /tmp/trigger inject_test 'load c_example'; $new_daemon" \
     -c 'echo "third daemon $(pidof guest_daemon)"' \
     -c 'kill $(pidof sleeper)' >"$WORK/out" 2>&1 || status=$?
 elapsed=$SECONDS

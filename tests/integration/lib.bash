@@ -13,6 +13,10 @@ expect_contains() { # FILE TEXT
     grep -qF -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "expected '$2' in $1"; }
 }
 
+# A fresh channel token (128 random bits as 32 hex digits), for a host plugin
+# and the guest program it is handed to (gp_channel_set_token, $GUESTPLUG_TOKEN).
+new_token() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
+
 # A 64 KiB x86 BIOS whose reset vector writes CODE to isa-debug-exit
 # (port 0xf4): QEMU then exits with status CODE*2+1. No OS, no disk.
 make_exit_bios() { # FILE CODE

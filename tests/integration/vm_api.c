@@ -13,6 +13,7 @@
  *       a user's own guest boots cold, saves a snapshot in its qcow2, and a
  *       new VM started from that snapshot sees the saved state
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,16 +105,37 @@ static int own_guest_snapshot(char **argv)
     return failures ? 1 : 0;
 }
 
+/* 128 random bits as 32 hex digits: a channel token (gp_channel_set_token). */
+static bool new_token(char out[33])
+{
+    unsigned char bytes[16];
+    FILE *random = fopen("/dev/urandom", "rb");
+    bool ok = random && fread(bytes, 1, sizeof bytes, random) == sizeof bytes;
+    if (random) {
+        fclose(random);
+    }
+    for (size_t i = 0; ok && i < sizeof bytes; i++) {
+        snprintf(out + 2 * i, 3, "%02x", bytes[i]);
+    }
+    return ok;
+}
+
 static int revert_reload(const char *trigger)
 {
     gp_vm *vm = gp_vm_new_generic("x86_64");
-    CHECK(gp_vm_load_plugin(vm, "inject_test", "plugins=c_example") == 0, "load_plugin");
+    /* trigger claims inject_test's control channel with the token both get. */
+    char token[33], arguments[96], command[128];
+    CHECK(new_token(token), "token from /dev/urandom");
+    snprintf(arguments, sizeof arguments, "plugins=c_example,token=%s", token);
+    snprintf(command, sizeof command,
+             "GUESTPLUG_TOKEN=%s /tmp/trigger inject_test 'load c_example'", token);
+    CHECK(gp_vm_load_plugin(vm, "inject_test", arguments) == 0, "load_plugin");
     CHECK(gp_vm_start(vm) == 0, "start: %s", gp_vm_last_error(vm));
     CHECK(run(vm, "sleep 2", NULL) == 0, "first run");
     CHECK(gp_vm_revert(vm, "root") == 0, "revert: %s", gp_vm_last_error(vm));
     CHECK(gp_vm_copy_to_guest(vm, trigger, "/tmp/trigger") == 0, "copy: %s",
           gp_vm_last_error(vm));
-    CHECK(run(vm, "/tmp/trigger inject_test 'load c_example'", NULL) == 0, "trigger");
+    CHECK(run(vm, command, NULL) == 0, "trigger");
     CHECK(run(vm, "sleep 2", NULL) == 0, "second run");
     gp_vm_end(vm);
     return failures ? 1 : 0;

@@ -34,15 +34,17 @@ static void load_frame_layout(void **unused)
 {
     (void)unused;
     uint8_t frame[GP_DAEMON_LOAD_FRAME_MAX];
-    size_t length = gp_daemon_put_load(frame, 7, UINT64_C(0x100000002), "c_example");
-    assert_int_equal(length, GP_DAEMON_HEADER_SIZE + 12 + 9);
+    const char token[] = "00112233445566778899aabbccddeeff";
+    size_t length = gp_daemon_put_load(frame, 7, UINT64_C(0x100000002), "c_example", token);
+    assert_int_equal(length, GP_DAEMON_HEADER_SIZE + 12 + 9 + 32);
     assert_int_equal(le32(frame), GP_DAEMON_LOAD);
-    assert_int_equal(le32(frame + 4), 12 + 9);
+    assert_int_equal(le32(frame + 4), 12 + 9 + 32);
     assert_int_equal(le32(frame + 8), 7);
     assert_int_equal(le32(frame + 12), 2);  /* size, low half */
     assert_int_equal(le32(frame + 16), 1);  /* size, high half */
     assert_int_equal(le32(frame + 20), 9);
     assert_memory_equal(frame + 24, "c_example", 9);
+    assert_memory_equal(frame + 33, token, 32); /* after the name, no terminator */
 }
 
 static void ping_frame_layout(void **unused)

@@ -4,6 +4,9 @@
  * table (core/channel_table.c) and the manager protocol (core/manager.c),
  * against a fake vCPU: register values go straight into gp_hypercall, and
  * guest memory is a sparse set of 4 KiB pages in a GHashTable, with holes.
+ * The fake vCPU runs one process, whose address space is SPACE unless a
+ * test switches it; add_channel gives each channel to that process (by
+ * token, as guest_daemon's plugins get theirs).
  *
  * Most tests run twice, with 64-bit and with 32-bit registers: results are
  * truncated to the register width and errors are negative at that width.
@@ -33,10 +36,13 @@
 
 #include <glib.h>
 
+#include "callback_context.h"
 #include "channel_table.h"
+#include "guest_log.h"
 #include "guestplug/abi.h"
 #include "hypercall.h"
 #include "manager.h"
+#include "token.h"
 
 #define GUEST_PAGE 4096u
 #define BUF UINT64_C(0x10000)
@@ -48,7 +54,12 @@
 
 #define QUEUE_LIMIT 4096u
 #define MAX_CHANNELS 16u
+#define GUEST_CHANNELS 8u
+#define GUEST_CHANNELS_PER_SPACE 4u
 #define MAX_MESSAGE 8192u
+/* Address spaces (page-table roots) of the processes in the tests. */
+#define SPACE UINT64_C(0x1000)
+#define OTHER_SPACE UINT64_C(0x2000)
 
 /* ---- fake guest memory ------------------------------------------------- */
 
@@ -75,6 +86,8 @@ typedef struct guest {
     unsigned writes;      /* calls of the write callback */
     unsigned bad_reads;   /* reads of a page the process may not read (a bug) */
     unsigned bad_writes;  /* writes to a page the process may not write (a bug) */
+    uint64_t address_space;    /* of the process making the hypercalls */
+    bool address_space_fails;  /* its registers cannot be read */
     gp_guest_memory memory;
 } guest;
 
@@ -167,6 +180,13 @@ static bool fake_mapped(void *context, uint64_t addr, size_t len, bool for_write
     return guest_range_allows(context, addr, len, for_write);
 }
 
+static bool fake_address_space(void *context, uint64_t *space)
+{
+    guest *g = context;
+    *space = g->address_space;
+    return !g->address_space_fails;
+}
+
 static void guest_init(guest *g)
 {
     memset(g, 0, sizeof *g);
@@ -174,7 +194,9 @@ static void guest_init(guest *g)
     g->memory.read = fake_read;
     g->memory.write = fake_write;
     g->memory.mapped = fake_mapped;
+    g->memory.address_space = fake_address_space;
     g->memory.context = g;
+    g->address_space = SPACE;
 }
 
 static void guest_clear(guest *g)
@@ -270,11 +292,24 @@ typedef struct fixture {
 
 static unsigned width8 = 8, width4 = 4;
 
+static gp_channel_limits limits_of(size_t queue_limit, size_t max_channels, bool open)
+{
+    return (gp_channel_limits){
+        .queue_limit = queue_limit,
+        .max_channels = max_channels,
+        .guest_channels = MIN(GUEST_CHANNELS, max_channels - 1),
+        .guest_channels_per_space = GUEST_CHANNELS_PER_SPACE,
+        .open = open,
+    };
+}
+
 static int setup(void **state)
 {
     fixture *f = g_new0(fixture, 1);
     f->width = *state ? *(const unsigned *)*state : 8;
-    f->table = gp_channel_table_new(QUEUE_LIMIT, MAX_CHANNELS);
+    gp_channel_limits limits = limits_of(QUEUE_LIMIT, MAX_CHANNELS, false);
+    f->table = gp_channel_table_new(&limits);
+    gp_guest_log_reset(); /* each test starts with the guest's whole log budget */
     f->limits.max_message = MAX_MESSAGE;
     guest_init(&f->guest);
     guest_map(&f->guest, BUF, BUF_SIZE);
@@ -304,18 +339,39 @@ static int teardown(void **state)
 }
 
 /* Starts the test over with a table of other limits. */
-static void replace_table(fixture *f, size_t queue_limit, size_t max_channels)
+static void replace_table_with(fixture *f, const gp_channel_limits *limits)
 {
     gp_channel_table_free(f->table);
-    f->table = gp_channel_table_new(queue_limit, max_channels);
+    f->table = gp_channel_table_new(limits);
 }
 
+static void replace_table(fixture *f, size_t queue_limit, size_t max_channels)
+{
+    gp_channel_limits limits = limits_of(queue_limit, max_channels, false);
+    replace_table_with(f, &limits);
+}
+
+/* Gives channel ID a fresh token and claims it for ADDRESS_SPACE, as a
+ * guest plugin claims its main channel; the token is left in *TOKEN. */
+static void give_to(fixture *f, gp_channel_id id, uint64_t address_space, gp_token *token)
+{
+    gp_token fresh;
+    gp_channel_id claimed = GP_CHANNEL_INVALID;
+    token = token ? token : &fresh;
+    assert_true(gp_token_generate(token));
+    assert_int_equal(gp_channel_table_set_token(f->table, id, token), 0);
+    assert_int_equal(gp_channel_table_claim(f->table, token, address_space, &claimed), 0);
+    assert_int_equal(claimed, id);
+}
+
+/* A host channel, given to the fixture's process. */
 static gp_channel_id add_channel(fixture *f, const char *name, gp_channel_recv_fn recv,
                                  void *opaque)
 {
     gp_channel_id id = GP_CHANNEL_INVALID;
     assert_int_equal(gp_channel_table_add(f->table, name, recv, opaque, &id), 0);
     assert_int_not_equal(id, GP_CHANNEL_INVALID);
+    give_to(f, id, f->guest.address_space, NULL);
     return id;
 }
 
@@ -450,7 +506,7 @@ static void unknown_ops_return_unknown_op_error(void **state)
     uint64_t minus5 = f->width == 8 ? UINT64_C(0xfffffffffffffffb) : UINT64_C(0xfffffffb);
     assert_int_equal(err(f, GP_ERR_UNKNOWN_OP), minus5);
 
-    const uint64_t ops[] = { 0, 8, 0x100, UINT32_MAX, UINT64_MAX,
+    const uint64_t ops[] = { 0, 10, 0x100, UINT32_MAX, UINT64_MAX,
                              (UINT64_C(1) << 32) | GP_OP_START };
     for (size_t i = 0; i < G_N_ELEMENTS(ops); i++) {
         assert_int_equal(hypercall(f, ops[i], 0, BUF, 16), minus5);
@@ -884,34 +940,40 @@ static void read_consumes_empty_host_message_as_zero(void **state)
 
 /* ---- queue limit ------------------------------------------------------- */
 
+/* Each message counts its bytes and GP_MESSAGE_OVERHEAD; a message's
+ * room comes back when the guest has read all of it. */
 static void push_beyond_queue_limit_is_refused_until_the_guest_reads(void **state)
 {
     fixture *f = *state;
     gp_channel_id a = add_channel(f, "alpha", NULL, NULL);
     gp_channel_id b = add_channel(f, "beta", NULL, NULL);
+    const size_t most = QUEUE_LIMIT - GP_MESSAGE_OVERHEAD; /* the largest message */
     g_autofree uint8_t *big = g_malloc0(QUEUE_LIMIT + 1);
 
     assert_int_equal(gp_channel_table_push(f->table, a, big, QUEUE_LIMIT + 1), -EMSGSIZE);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, most + 1), -EMSGSIZE);
     assert_int_equal(gp_channel_table_push(f->table, a + 1000, big, 1), -ENOENT);
 
-    assert_int_equal(gp_channel_table_push(f->table, a, big, 4000), 0);
-    assert_int_equal(gp_channel_table_push(f->table, a, big, QUEUE_LIMIT - 4000 + 1), -ENOBUFS);
-    assert_int_equal(gp_channel_table_push(f->table, a, big, QUEUE_LIMIT - 4000), 0);
-    assert_int_equal(gp_channel_table_queued(f->table, a), QUEUE_LIMIT);
-    assert_int_equal(gp_channel_table_push(f->table, a, big, 1), -ENOBUFS);
-    assert_int_equal(gp_channel_table_queued(f->table, a), QUEUE_LIMIT);
+    const size_t first = 3000;
+    const size_t rest = QUEUE_LIMIT - 2 * GP_MESSAGE_OVERHEAD - first;
+    assert_int_equal(gp_channel_table_push(f->table, a, big, first), 0);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, rest + 1), -ENOBUFS);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, rest), 0);
+    assert_int_equal(gp_channel_table_queued(f->table, a), first + rest);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, 0), -ENOBUFS); /* empty counts */
+    assert_int_equal(gp_channel_table_queued(f->table, a), first + rest);
     /* The limit is per channel. */
-    assert_int_equal(gp_channel_table_push(f->table, b, big, QUEUE_LIMIT), 0);
+    assert_int_equal(gp_channel_table_push(f->table, b, big, most), 0);
 
-    /* Part of the head read: that much room again. */
+    /* Part of the head read: no room yet, its allocation is still there. */
     assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 100), 100);
-    assert_int_equal(gp_channel_table_push(f->table, a, big, 101), -ENOBUFS);
-    assert_int_equal(gp_channel_table_push(f->table, a, big, 100), 0);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, 0), -ENOBUFS);
 
-    /* The rest of the head read: 3900 bytes of room. */
-    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, BUF_SIZE), 3900);
-    assert_int_equal(gp_channel_table_push(f->table, a, big, 3900), 0);
-    assert_int_equal(gp_channel_table_queued(f->table, a), QUEUE_LIMIT);
+    /* The rest of the head read: its bytes and overhead are free again. */
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, BUF_SIZE), first - 100);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, first + 1), -ENOBUFS);
+    assert_int_equal(gp_channel_table_push(f->table, a, big, first), 0);
+    assert_int_equal(gp_channel_table_queued(f->table, a), first + rest);
 }
 
 /* ---- GET_CHANNEL_BY_NAME ----------------------------------------------- */
@@ -1038,7 +1100,8 @@ static void get_manager_returns_a_fresh_manager_channel_each_time(void **state)
         }
         gp_channel_recv_fn recv = NULL;
         void *opaque = NULL;
-        assert_int_equal(gp_channel_table_receiver(f->table, ids[i], &recv, &opaque), 0);
+        assert_int_equal(gp_channel_table_receiver(f->table, GP_CALLER_HOST, ids[i], &recv,
+                                                   &opaque), 0);
         assert_ptr_equal(recv, gp_manager_recv);
         assert_ptr_equal(opaque, f->table);
     }
@@ -1082,6 +1145,7 @@ static void manager_get_channel_from_name_replies_little_endian_id(void **state)
 {
     fixture *f = *state;
     assert_int_equal(gp_channel_table_add_fixed(f->table, 0x01020304, "target", NULL, NULL), 0);
+    give_to(f, 0x01020304, SPACE, NULL); /* only what it owns is found for it */
     gp_channel_id manager = get_manager(f);
     uint8_t reply[8];
 
@@ -1234,9 +1298,11 @@ static void reenter_table(gp_channel_id ch, const uint8_t *data, size_t len, voi
     r->calls++;
     r->push_result = gp_channel_table_push(r->table, ch, data, len);
     r->add_result = gp_channel_table_add(r->table, "born-in-callback", NULL, NULL, &r->added);
-    r->find_result = gp_channel_table_find(r->table, "born-in-callback", 16, &r->found);
+    r->find_result = gp_channel_table_find(r->table, GP_CALLER_HOST, "born-in-callback", 16,
+                                           &r->found);
     r->set_recv_result = gp_channel_table_set_recv(r->table, ch, reenter_table, r);
-    r->receiver_result = gp_channel_table_receiver(r->table, ch, &recv, &recv_opaque);
+    r->receiver_result = gp_channel_table_receiver(r->table, GP_CALLER_HOST, ch, &recv,
+                                                   &recv_opaque);
     r->queued = gp_channel_table_queued(r->table, ch);
 }
 
@@ -1263,6 +1329,375 @@ static void write_callback_may_call_back_into_the_table(void **state)
     assert_int_equal(r.receiver_result, 0);
     assert_int_equal(r.queued, 7);
     assert_read(f, a, 64, "echo me");
+}
+
+/* ---- ownership: channels belong to whoever was given them --------------- */
+
+/* Runs the next hypercalls as the process of ADDRESS_SPACE. */
+static void become(fixture *f, uint64_t address_space)
+{
+    f->guest.address_space = address_space;
+}
+
+/* Puts TOKEN's hex digits at ADDR. */
+static void put_token(fixture *f, uint64_t addr, const gp_token *token)
+{
+    char text[GP_TOKEN_LENGTH + 1];
+    gp_token_format(token, text);
+    guest_put(&f->guest, addr, text, GP_TOKEN_LENGTH);
+}
+
+/* Every op another process makes on a channel it does not own gets what a
+ * channel that does not exist gets: -1, no callback, no byte delivered,
+ * the queue untouched, and the same log line as an unknown name. */
+static void ops_of_another_address_space_find_no_channel(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "victim", record, &f->rec[0]);
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+    char *log = NULL;
+    push(f, a, "secret for the victim");
+    guest_put(&f->guest, BUF, "forged result", 13);
+
+    become(f, OTHER_SPACE);
+    guest_fill(&f->guest, BUF + 0x100, '#', 64);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF + 0x100, 64), not_found);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF + 0x100, 0), not_found);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, BUF, 13), not_found);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, BUF, 0), not_found);
+    assert_int_equal(f->rec[0].calls, 0);
+    assert_int_equal(f->guest.writes, 0);
+    assert_int_equal(gp_channel_table_queued(f->table, a), 21);
+
+    guest_put(&f->guest, BUF, "victim", 6);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_GET_CHANNEL_BY_NAME, 0, BUF, 6), not_found);
+    assert_non_null(strstr(log, "failed to find channel number for channel \"victim\""));
+    g_free(log);
+    /* Nor through the manager: no reply, the same log line. */
+    gp_channel_id manager = get_manager(f);
+    size_t len = put_manager_message(f, GP_MANAGER_GET_CHANNEL_FROM_NAME, "victim", 6);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_WRITE, manager, BUF, len), len);
+    assert_non_null(strstr(log, "failed to find channel number"));
+    g_free(log);
+    assert_int_equal(gp_channel_table_queued(f->table, manager), 0);
+
+    /* The owner still has all of it. */
+    become(f, SPACE);
+    assert_read(f, a, 64, "secret for the victim");
+    guest_put(&f->guest, BUF, "real result", 11);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, BUF, 11), 11);
+    assert_int_equal(f->rec[0].calls, 1);
+    assert_message(&f->rec[0], 0, "real result", 11);
+    /* And the other process's manager channel is its alone. */
+    assert_int_equal(hypercall(f, GP_OP_WRITE, manager, BUF, 4), not_found);
+    assert_int_equal(hypercall(f, GP_OP_READ, manager, BUF, 4), not_found);
+}
+
+/* A process whose address space cannot be told may use no channel. */
+static void a_caller_without_an_address_space_finds_no_channel(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "alpha", record, &f->rec[0]);
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+    push(f, a, "kept");
+    guest_put(&f->guest, BUF, "alpha", 5);
+    f->guest.address_space_fails = true;
+
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), not_found);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, BUF, 5), not_found);
+    assert_int_equal(hypercall(f, GP_OP_GET_CHANNEL_BY_NAME, 0, BUF, 5), not_found);
+    assert_int_equal(hypercall(f, GP_OP_GET_MANAGER, 0, 0, 0), not_found);
+    assert_int_equal(f->rec[0].calls, 0);
+    assert_int_equal(gp_channel_table_queued(f->table, a), 4);
+    /* START needs no channel. */
+    assert_int_not_equal(hypercall(f, GP_OP_START, 0, 0, 0), not_found);
+}
+
+static void claim_with_the_token_binds_the_channel_to_the_caller(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "plugin", record, &f->rec[0]);
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+    gp_token token;
+    push(f, a, "for the plugin");
+    give_to(f, a, SPACE, &token); /* a fresh token, as at each load */
+
+    become(f, OTHER_SPACE); /* a child after fork: a new address space */
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), not_found);
+    put_token(f, BUF + 0x800, &token);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF + 0x800, GP_TOKEN_LENGTH), a);
+    assert_read(f, a, 64, "for the plugin");
+    /* Claiming again changes nothing; the first owner keeps it too. */
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF + 0x800, GP_TOKEN_LENGTH), a);
+    become(f, SPACE);
+    guest_put(&f->guest, BUF + 0x100, "parent", 6);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, BUF + 0x100, 6), 6);
+
+    /* Upper-case digits are the same token. */
+    char upper[GP_TOKEN_LENGTH + 1];
+    gp_token_format(&token, upper);
+    for (char *c = upper; *c; c++) {
+        *c = (char)g_ascii_toupper(*c);
+    }
+    become(f, UINT64_C(0x3000));
+    guest_put(&f->guest, BUF, upper, GP_TOKEN_LENGTH);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF, GP_TOKEN_LENGTH), a);
+}
+
+static void claim_with_a_bad_token_is_not_found_and_logs_no_token(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "plugin", NULL, NULL);
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+    gp_token token;
+    give_to(f, a, SPACE, &token);
+    char text[GP_TOKEN_LENGTH + 1];
+    gp_token_format(&token, text);
+    char *log = NULL;
+
+    become(f, OTHER_SPACE);
+    /* One digit off. */
+    char near[GP_TOKEN_LENGTH + 1];
+    memcpy(near, text, sizeof near);
+    near[GP_TOKEN_LENGTH - 1] = near[GP_TOKEN_LENGTH - 1] == '0' ? '1' : '0';
+    guest_put(&f->guest, BUF, near, GP_TOKEN_LENGTH);
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_CLAIM, 0, BUF, GP_TOKEN_LENGTH),
+                     not_found);
+    assert_non_null(strstr(log, "a claim with a token no channel has"));
+    assert_null(strstr(log, near));
+    assert_null(strstr(log, text));
+    g_free(log);
+    /* Not hex, too short, too long, a prefix of the real one. */
+    guest_put(&f->guest, BUF, "zz", 2);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF, GP_TOKEN_LENGTH), not_found);
+    guest_put(&f->guest, BUF, text, GP_TOKEN_LENGTH);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF, GP_TOKEN_LENGTH - 1), not_found);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF, GP_TOKEN_LENGTH + 1), not_found);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF, 0), not_found);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF, UINT64_MAX), not_found);
+    /* The token where the process may not read it: -2, nothing claimed. */
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, KERNEL, GP_TOKEN_LENGTH),
+                     err(f, GP_ERR_BAD_ADDRESS));
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, EDGE - 16, GP_TOKEN_LENGTH),
+                     err(f, GP_ERR_BAD_ADDRESS));
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), not_found);
+    /* The all-zero token of a channel without one claims nothing. */
+    guest_fill(&f->guest, BUF, '0', GP_TOKEN_LENGTH);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF, GP_TOKEN_LENGTH), not_found);
+}
+
+/* RELEASE gives the caller's claim back, and only the caller's. */
+static void release_gives_back_only_the_callers_claim(void **state)
+{
+    fixture *f = *state;
+    gp_token token;
+    gp_channel_id a = add_channel(f, "plugin", NULL, NULL);
+    give_to(f, a, SPACE, &token);
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+    become(f, OTHER_SPACE);
+    put_token(f, BUF + 0x800, &token);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF + 0x800, GP_TOKEN_LENGTH), a);
+
+    assert_int_equal(hypercall(f, GP_OP_RELEASE, a, 0, 0), 0);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), not_found);
+    assert_int_equal(hypercall(f, GP_OP_RELEASE, a, 0, 0), not_found); /* once */
+    assert_int_equal(hypercall(f, GP_OP_RELEASE, a + 1000, 0, 0), not_found);
+    assert_int_equal(hypercall(f, GP_OP_RELEASE, (UINT64_C(1) << 32) | a, 0, 0), not_found);
+    become(f, SPACE);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), 0); /* the other owner keeps it */
+    /* Given back, it can be claimed again with the token. */
+    become(f, OTHER_SPACE);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF + 0x800, GP_TOKEN_LENGTH), a);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), 0);
+    /* A process that owns nothing cannot take others' claims away. */
+    become(f, UINT64_C(0x3000));
+    assert_int_equal(hypercall(f, GP_OP_RELEASE, a, 0, 0), not_found);
+    become(f, SPACE);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), 0);
+}
+
+/* A new token (the plugin loaded again) takes the channel from the last
+ * run's processes; a revoked one claims nothing. */
+static void a_new_token_takes_the_channel_from_its_owners(void **state)
+{
+    fixture *f = *state;
+    gp_channel_id a = add_channel(f, "plugin", NULL, NULL);
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+    gp_token old_token, new_token;
+    give_to(f, a, SPACE, &old_token);
+    assert_true(gp_token_generate(&new_token));
+    assert_int_equal(gp_channel_table_set_token(f->table, a, &new_token), 0);
+
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), not_found);
+    put_token(f, BUF, &old_token);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF, GP_TOKEN_LENGTH), not_found);
+    put_token(f, BUF, &new_token);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF, GP_TOKEN_LENGTH), a);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), 0);
+
+    assert_int_equal(gp_channel_table_set_token(f->table, a, NULL), 0);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), not_found);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF, GP_TOKEN_LENGTH), not_found);
+}
+
+/* channels=open: named channels are everyone's, as in PANDA; a channel
+ * kept private (guest_daemon's channel 0) and anonymous ones are not. */
+static void open_channels_are_everyones_except_private_and_anonymous_ones(void **state)
+{
+    fixture *f = *state;
+    gp_channel_limits limits = limits_of(QUEUE_LIMIT, MAX_CHANNELS, true);
+    replace_table_with(f, &limits);
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+    gp_channel_id named = GP_CHANNEL_INVALID, anonymous = GP_CHANNEL_INVALID;
+    assert_int_equal(gp_channel_table_add(f->table, "public", record, &f->rec[0], &named), 0);
+    assert_int_equal(gp_channel_table_add(f->table, NULL, record, &f->rec[1], &anonymous), 0);
+    assert_int_equal(gp_channel_table_add_fixed(f->table, 0, "guest_daemon", record, &f->rec[1]),
+                     0);
+    assert_int_equal(gp_channel_table_keep_private(f->table, 0), 0);
+    push(f, 0, "LOAD");
+
+    guest_put(&f->guest, BUF, "public", 6);
+    assert_int_equal(hypercall(f, GP_OP_GET_CHANNEL_BY_NAME, 0, BUF, 6), named);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, named, BUF, 6), 6);
+    assert_int_equal(f->rec[0].calls, 1);
+    gp_channel_id manager = get_manager(f);
+    size_t len = put_manager_message(f, GP_MANAGER_GET_CHANNEL_FROM_NAME, "public", 6);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, manager, BUF, len), len);
+    assert_int_equal(gp_channel_table_queued(f->table, manager), 4);
+
+    guest_put(&f->guest, BUF, "guest_daemon", 12);
+    assert_int_equal(hypercall(f, GP_OP_GET_CHANNEL_BY_NAME, 0, BUF, 12), not_found);
+    assert_int_equal(hypercall(f, GP_OP_READ, 0, BUF, 64), not_found);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, 0, BUF, 12), not_found);
+    assert_int_equal(hypercall(f, GP_OP_READ, anonymous, BUF, 64), not_found);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, anonymous, BUF, 12), not_found);
+    assert_int_equal(f->rec[1].calls, 0);
+    assert_int_equal(gp_channel_table_queued(f->table, 0), 4);
+    /* Another process's manager channel stays its own. */
+    become(f, OTHER_SPACE);
+    assert_int_equal(hypercall(f, GP_OP_READ, manager, BUF, 64), not_found);
+}
+
+/* GET_MANAGER: a channel of the caller's alone, up to its share; the
+ * guest's share in all leaves the rest of the table to the host. */
+static void get_manager_shares_leave_room_for_the_host(void **state)
+{
+    fixture *f = *state;
+    uint64_t full = err(f, GP_ERR_FULL);
+    char *log = NULL;
+
+    for (unsigned i = 0; i < GUEST_CHANNELS_PER_SPACE; i++) {
+        get_manager(f);
+    }
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_GET_MANAGER, 0, 0, 0), full);
+    assert_non_null(strstr(log, "guest_channels_per_process=4"));
+    g_free(log);
+    /* Another process has its own share, until the guest's is used up. */
+    become(f, OTHER_SPACE);
+    for (unsigned i = GUEST_CHANNELS_PER_SPACE; i < GUEST_CHANNELS; i++) {
+        get_manager(f);
+    }
+    become(f, UINT64_C(0x3000));
+    assert_int_equal(hypercall_logged(f, &log, GP_OP_GET_MANAGER, 0, 0, 0), full);
+    assert_non_null(strstr(log, "guest_channels=8"));
+    g_free(log);
+    /* The host can still make channels: for guest plugins to load. */
+    for (unsigned i = GUEST_CHANNELS; i < MAX_CHANNELS; i++) {
+        gp_channel_id id;
+        char name[16];
+        g_snprintf(name, sizeof name, "plugin%u", i);
+        assert_int_equal(gp_channel_table_add(f->table, name, NULL, NULL, &id), 0);
+    }
+    gp_channel_id id;
+    assert_int_equal(gp_channel_table_add(f->table, "one-too-many", NULL, NULL, &id), -ENOSPC);
+    /* A revert gives the guest its share back. */
+    assert_int_equal(gp_channel_table_revert(f->table), GUEST_CHANNELS);
+    get_manager(f);
+}
+
+/* A revert rewinds the guest: its channels are gone, nobody owns anything
+ * any more, queued messages are dropped; tokens still claim. */
+static void revert_reclaims_guest_channels_and_forgets_owners(void **state)
+{
+    fixture *f = *state;
+    gp_token token;
+    gp_channel_id a = add_channel(f, "plugin", NULL, NULL);
+    give_to(f, a, SPACE, &token);
+    gp_channel_id manager = get_manager(f);
+    push(f, a, "stale");
+    push(f, manager, "stale");
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+
+    assert_int_equal(gp_channel_table_revert(f->table), 1);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), not_found);
+    assert_int_equal(hypercall(f, GP_OP_READ, manager, BUF, 64), not_found);
+    assert_int_equal(gp_channel_table_push(f->table, manager, "x", 1), -ENOENT);
+    assert_int_equal(gp_channel_table_queued(f->table, a), 0);
+    put_token(f, BUF, &token);
+    assert_int_equal(hypercall(f, GP_OP_CLAIM, 0, BUF, GP_TOKEN_LENGTH), a);
+    assert_int_equal(hypercall(f, GP_OP_READ, a, BUF, 64), 0);
+}
+
+/* Unread manager replies are bounded: asking without reading queues no
+ * more than GP_MANAGER_QUEUE_LIMIT, and says so (once, rate-limited). */
+static void manager_replies_are_bounded(void **state)
+{
+    fixture *f = *state;
+    add_channel(f, "target", NULL, NULL);
+    gp_channel_id manager = get_manager(f);
+    size_t len = put_manager_message(f, GP_MANAGER_GET_CHANNEL_FROM_NAME, "target", 6);
+    char *log = NULL;
+
+    log_capture capture;
+    capture_start(&capture);
+    for (unsigned i = 0; i < 1000; i++) {
+        hypercall(f, GP_OP_WRITE, manager, BUF, len);
+    }
+    log = capture_stop(&capture);
+    size_t most = GP_MANAGER_QUEUE_LIMIT / (4 + GP_MESSAGE_OVERHEAD);
+    assert_int_equal(gp_channel_table_queued(f->table, manager), 4 * most);
+    assert_non_null(strstr(log, "request dropped"));
+    assert_true(count_lines(log) < 1000 - most); /* rate-limited */
+    g_free(log);
+    /* Reading makes room again. */
+    assert_int_equal(hypercall(f, GP_OP_READ, manager, BUF + 0x100, 4), 4);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, manager, BUF, len), len);
+    assert_int_equal(gp_channel_table_queued(f->table, manager), 4 * most);
+}
+
+typedef struct writer_seen {
+    gp_callback_context context;
+    gp_channel_id made;
+    gp_channel_table *table;
+} writer_seen;
+
+/* A host plugin's callback runs knowing who wrote, and a channel it makes
+ * there belongs to the same owners (host_api.c does the copy). */
+static void note_writer(gp_channel_id ch, const uint8_t *data, size_t len, void *opaque)
+{
+    writer_seen *seen = opaque;
+    (void)data, (void)len;
+    seen->context = gp_callback_context_current();
+    assert_int_equal(gp_channel_table_add(seen->table, NULL, NULL, NULL, &seen->made), 0);
+    assert_int_equal(gp_channel_table_copy_owners(seen->table, seen->made, ch), 0);
+}
+
+static void a_callback_knows_its_writer_and_can_hand_it_a_channel(void **state)
+{
+    fixture *f = *state;
+    writer_seen seen = { .table = f->table };
+    gp_channel_id a = add_channel(f, "alpha", note_writer, &seen);
+    uint64_t not_found = err(f, GP_ERR_NOT_FOUND);
+
+    assert_false(gp_callback_context_current().active);
+    assert_int_equal(hypercall(f, GP_OP_WRITE, a, BUF, 1), 1);
+    assert_true(seen.context.active);
+    assert_int_equal(seen.context.channel, a);
+    assert_int_equal(seen.context.address_space, SPACE);
+    assert_false(gp_callback_context_current().active); /* left again */
+    assert_int_equal(hypercall(f, GP_OP_READ, seen.made, BUF, 1), 0);
+    become(f, OTHER_SPACE);
+    assert_int_equal(hypercall(f, GP_OP_READ, seen.made, BUF, 1), not_found);
 }
 
 /* ---- threads ----------------------------------------------------------- */
@@ -1467,6 +1902,17 @@ int main(void)
         BOTH_WIDTHS(error_with_unmapped_text_is_bad_address),
         BOTH_WIDTHS(error_text_over_limit_is_truncated_and_says_so),
         BOTH_WIDTHS(write_callback_may_call_back_into_the_table),
+        BOTH_WIDTHS(ops_of_another_address_space_find_no_channel),
+        BOTH_WIDTHS(a_caller_without_an_address_space_finds_no_channel),
+        BOTH_WIDTHS(claim_with_the_token_binds_the_channel_to_the_caller),
+        BOTH_WIDTHS(claim_with_a_bad_token_is_not_found_and_logs_no_token),
+        BOTH_WIDTHS(a_new_token_takes_the_channel_from_its_owners),
+        BOTH_WIDTHS(release_gives_back_only_the_callers_claim),
+        BOTH_WIDTHS(open_channels_are_everyones_except_private_and_anonymous_ones),
+        BOTH_WIDTHS(get_manager_shares_leave_room_for_the_host),
+        BOTH_WIDTHS(revert_reclaims_guest_channels_and_forgets_owners),
+        BOTH_WIDTHS(manager_replies_are_bounded),
+        ONCE(a_callback_knows_its_writer_and_can_hand_it_a_channel),
         ONCE(concurrent_pushes_reads_and_writes_keep_every_message),
     };
     return cmocka_run_group_tests_name("hypercall", tests, NULL, NULL);

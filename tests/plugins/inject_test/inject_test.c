@@ -3,6 +3,8 @@
  * Host side of the injection tests. Arguments:
  *   plugins=A+B   guest plugins to load at start (by name, or from dir=)
  *   dir=DIR       load those found as DIR/NAME with gp_load_guest_plugin_path
+ *   token=HEX     the token that claims the control channel (32 hex digits;
+ *                 the test passes the same to trigger as $GUESTPLUG_TOKEN)
  * A channel named "inject_test" takes "load NAME" from the guest, loading
  * NAME from inside a channel callback. Every event and message is printed
  * as "inject_test: ..." for the tests to check.
@@ -84,7 +86,13 @@ static void on_control(gp_channel_id ch, const uint8_t *data, size_t len, void *
 bool gp_plugin_init(gp_plugin *self)
 {
     plugin_dir = gp_plugin_arg(self, "dir", NULL);
-    if (gp_channel_create("inject_test", on_control, NULL) == GP_CHANNEL_INVALID) {
+    gp_channel_id control = gp_channel_create("inject_test", on_control, NULL);
+    if (control == GP_CHANNEL_INVALID) {
+        return false;
+    }
+    const char *token = gp_plugin_arg(self, "token", NULL);
+    if (token && gp_channel_set_token(control, token) != 0) {
+        fprintf(stderr, "inject_test: token=%s is not 32 hex digits\n", token);
         return false;
     }
     const char *list = gp_plugin_arg(self, "plugins", "");
