@@ -55,18 +55,7 @@
 #define FULL ((unsigned long)-GP_ERR_FULL)
 #define MAX_ID 300 /* ids tried by brute force: far more than exist */
 
-static unsigned passed, failed;
-
-static void check(bool ok, const char *name, const char *what, unsigned long value)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-    }
-    printf("%s %s: %s (0x%lx)\n", ok ? "ok  " : "FAIL", name, what, value);
-    fflush(stdout);
-}
+#include "../hostile_check.h"
 
 static unsigned long raw(unsigned long op, unsigned long channel, unsigned long arg1,
                          unsigned long arg2)

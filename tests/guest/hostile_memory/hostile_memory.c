@@ -52,18 +52,7 @@
 #define KERNEL_FIXED 0xc1000000ul
 #endif
 
-static unsigned passed, failed;
-
-static void check(bool ok, const char *name, const char *what, unsigned long value)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-    }
-    printf("%s %s: %s (0x%lx)\n", ok ? "ok  " : "FAIL", name, what, value);
-    fflush(stdout);
-}
+#include "../hostile_check.h"
 
 static gp_channel echo;
 
