@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "stderr_capture.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,35 +30,6 @@ static int64_t fake_clock(void)
     return fake_now;
 }
 
-typedef struct capture {
-    FILE *file;
-    int saved_fd;
-} capture;
-
-static void capture_start(capture *c)
-{
-    fflush(stderr);
-    c->file = tmpfile();
-    assert_non_null(c->file);
-    c->saved_fd = dup(STDERR_FILENO);
-    assert_true(dup2(fileno(c->file), STDERR_FILENO) >= 0);
-}
-
-static char *capture_stop(capture *c)
-{
-    fflush(stderr);
-    dup2(c->saved_fd, STDERR_FILENO);
-    close(c->saved_fd);
-    GString *text = g_string_new(NULL);
-    char chunk[4096];
-    size_t count;
-    rewind(c->file);
-    while ((count = fread(chunk, 1, sizeof chunk, c->file)) > 0) {
-        g_string_append_len(text, chunk, (gssize)count);
-    }
-    fclose(c->file);
-    return g_string_free(text, FALSE);
-}
 
 static unsigned count_of(const char *text, const char *what)
 {
@@ -91,7 +64,7 @@ static int teardown(void **state)
 static void a_flood_is_cut_to_the_budget_and_counted(void **state)
 {
     (void)state;
-    capture c;
+    log_capture c;
     capture_start(&c);
     for (int i = 0; i < 20000; i++) {
         gp_guest_log(GP_GUEST_LOG_ERROR, 0x1000, LINE);
@@ -136,7 +109,7 @@ static void a_flood_is_cut_to_the_budget_and_counted(void **state)
 static void sources_have_budgets_of_their_own_within_the_total(void **state)
 {
     (void)state;
-    capture c;
+    log_capture c;
     capture_start(&c);
     for (int i = 0; i < 1000; i++) {
         gp_guest_log(GP_GUEST_LOG_ERROR, 0x1000, LINE);
@@ -171,7 +144,7 @@ static void a_long_line_is_not_starved(void **state)
 {
     (void)state;
     g_autofree char *huge = g_strnfill(4 * GP_GUEST_LOG_SOURCE_CAPACITY, 'y');
-    capture c;
+    log_capture c;
     capture_start(&c);
     gp_guest_log(GP_GUEST_LOG_ERROR, 0x1000, "%s", huge);
     gp_guest_log(GP_GUEST_LOG_ERROR, 0x1000, "%s", huge);

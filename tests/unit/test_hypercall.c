@@ -29,6 +29,8 @@
 
 #include <cmocka.h>
 
+#include "stderr_capture.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -389,40 +391,6 @@ static uint64_t err(const fixture *f, unsigned code)
 }
 
 /* ---- capturing the host log (gp_log writes lines to stderr) ------------ */
-
-typedef struct log_capture {
-    FILE *file;
-    int saved_fd;
-} log_capture;
-
-static void capture_start(log_capture *c)
-{
-    fflush(stderr);
-    c->file = tmpfile();
-    assert_non_null(c->file);
-    c->saved_fd = dup(STDERR_FILENO);
-    assert_true(c->saved_fd >= 0);
-    assert_true(dup2(fileno(c->file), STDERR_FILENO) >= 0);
-}
-
-/* Restores stderr and returns what was logged (g_free). */
-static char *capture_stop(log_capture *c)
-{
-    fflush(stderr);
-    int restored = dup2(c->saved_fd, STDERR_FILENO);
-    close(c->saved_fd);
-
-    GString *text = g_string_new(NULL);
-    char chunk[4096];
-    size_t count;
-    rewind(c->file);
-    while ((count = fread(chunk, 1, sizeof chunk, c->file)) > 0) {
-        g_string_append_len(text, chunk, (gssize)count);
-    }
-    fclose(c->file);
-    assert_true(restored >= 0);
-    return g_string_free(text, FALSE);
-}
 
 /* A hypercall with its host log in *LOG. Assertions come after stderr is
  * restored, so a failure is still reported on the terminal. */
