@@ -75,3 +75,18 @@ bool gp_core_args_size(const gp_core_args *args, const char *key, uint64_t fallb
     *value = number << shift;
     return true;
 }
+
+bool gp_core_args_switch(const gp_core_args *args, const char *key, bool fallback,
+                         const char *meaning_on, const char *meaning_off, bool *value,
+                         GError **error)
+{
+    const char *text = gp_core_args_get(args, key);
+    if (!text || strcmp(text, "on") == 0 || strcmp(text, "off") == 0) {
+        *value = text ? strcmp(text, "on") == 0 : fallback;
+        return true;
+    }
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "%s=%s: use on (%s%s) or off (%s%s)", key, text, meaning_on,
+                fallback ? ", the default" : "", meaning_off, fallback ? "" : ", the default");
+    return false;
+}

@@ -30,4 +30,13 @@ void gp_core_args_free(gp_core_args *args);
 bool gp_core_args_size(const gp_core_args *args, const char *key, uint64_t fallback,
                        uint64_t maximum, uint64_t *value, GError **error);
 
+/*
+ * The on/off setting KEY, or FALLBACK when absent. Fails for anything but
+ * on or off, with a message that says what each means (MEANING_ON,
+ * MEANING_OFF: "init may be hijacked too").
+ */
+bool gp_core_args_switch(const gp_core_args *args, const char *key, bool fallback,
+                         const char *meaning_on, const char *meaning_off, bool *value,
+                         GError **error);
+
 #endif

@@ -171,11 +171,12 @@ static bool add_extent(void *context, uint64_t addr, uint64_t length)
 
 /* Leaves the physical extents of [ADDR, ADDR+LEN) in the thread's state
  * if the process may access all of it; LEN > 0. */
-static bool translate(gp_guest_view *view, uint64_t addr, uint64_t len, bool write)
+static bool translate(gp_guest_view *view, uint64_t addr, uint64_t len, gp_access access)
 {
     thread_state *state = this_thread();
     if (view->translation && view->translation == state->serial && view->addr == addr &&
-        view->length == len && (view->write || !write)) {
+        view->length == len &&
+        (view->access == access || (view->access == GP_ACCESS_WRITE && access == GP_ACCESS_READ))) {
         return true; /* checked by this view just now: a write check covers reads */
     }
     view->translation = 0;
@@ -186,7 +187,7 @@ static bool translate(gp_guest_view *view, uint64_t addr, uint64_t len, bool wri
     state->serial = 0;
     g_array_set_size(state->extents, 0);
     gp_physical_memory physical = { read_physical, NULL };
-    if (!paging->translate_user(view->registers, &physical, addr, len, write, add_extent,
+    if (!paging->translate_user(view->registers, &physical, addr, len, access, add_extent,
                                 state->extents)) {
         return false;
     }
@@ -194,14 +195,21 @@ static bool translate(gp_guest_view *view, uint64_t addr, uint64_t len, bool wri
     view->translation = state->serial;
     view->addr = addr;
     view->length = len;
-    view->write = write;
+    view->access = access;
     return true;
 }
 
 bool gp_guest_accessible(gp_guest_view *view, uint64_t addr, size_t len, bool write)
 {
     gp_guest_view fresh = GP_GUEST_VIEW_INIT;
-    return len == 0 || translate(view ? view : &fresh, addr, len, write);
+    return len == 0 ||
+           translate(view ? view : &fresh, addr, len, write ? GP_ACCESS_WRITE : GP_ACCESS_READ);
+}
+
+bool gp_guest_executable(gp_guest_view *view, uint64_t addr, size_t len)
+{
+    gp_guest_view fresh = GP_GUEST_VIEW_INIT;
+    return len > 0 && translate(view ? view : &fresh, addr, len, GP_ACCESS_EXECUTE);
 }
 
 bool gp_guest_read(gp_guest_view *view, uint64_t addr, void *buf, size_t len)
@@ -211,7 +219,7 @@ bool gp_guest_read(gp_guest_view *view, uint64_t addr, void *buf, size_t len)
     if (len == 0) {
         return true;
     }
-    if (!translate(view, addr, len, false)) {
+    if (!translate(view, addr, len, GP_ACCESS_READ)) {
         return false;
     }
     GArray *extents = this_thread()->extents;
@@ -243,7 +251,7 @@ bool gp_guest_write(gp_guest_view *view, uint64_t addr, const void *buf, size_t 
     if (len == 0) {
         return true;
     }
-    if (!translate(view, addr, len, true)) {
+    if (!translate(view, addr, len, GP_ACCESS_WRITE)) {
         return false;
     }
     GArray *extents = this_thread()->extents;

@@ -37,7 +37,7 @@ typedef struct gp_guest_view {
     uint64_t registers[GP_PAGING_REGISTERS];
     uint64_t translation; /* the thread's translation of this range; 0 = none */
     uint64_t addr, length;
-    bool write;
+    gp_access access;
 } gp_guest_view;
 
 #define GP_GUEST_VIEW_INIT { 0 }
@@ -49,6 +49,10 @@ void gp_guest_memory_init(const gp_arch *arch);
  * mode (WRITE: write it too)? Always true for LEN 0. In these three, a
  * NULL VIEW means a fresh one for this call alone. */
 bool gp_guest_accessible(gp_guest_view *view, uint64_t addr, size_t len, bool write);
+
+/* May the process fetch instructions from every byte of [ADDR, ADDR+LEN)?
+ * False for LEN 0. (The injector's, to steer a thread; never a hypercall's.) */
+bool gp_guest_executable(gp_guest_view *view, uint64_t addr, size_t len);
 
 /* Copies LEN bytes at ADDR into BUF, if the process may read them all. */
 bool gp_guest_read(gp_guest_view *view, uint64_t addr, void *buf, size_t len);

@@ -1,64 +1,49 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "inject.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <glib.h>
 
 #include "block_watch.h"
 #include "guest_memory.h"
-#include "guestplug/abi.h"
-#include "guestplug/daemon.h"
+#include "hijack.h"
 #include "log.h"
+#include "process_memo.h"
 #include "registers.h"
 
-#define CHUNK (64u * 1024u)            /* bytes per injected write() */
-#define SCRATCH_SIZE (4096u + CHUNK)
-/* Layout of the scratch mapping. */
-#define AT_NAME 0u        /* the memfd's name, then argv[0] */
-#define AT_PATH 64u       /* what execve runs (and unlinkat removes) */
-#define AT_ARGV 512u
-#define AT_ENVP 576u      /* the environment's pointers, up to AT_COMM */
-#define AT_COMM 1024u
-#define AT_ENV_TEXT 1088u /* the environment's strings, up to AT_DATA */
-#define AT_DATA 4096u
-#define MAX_ENV ((AT_COMM - AT_ENVP) / 8u - 1u) /* leaves room for the NULL */
-#define MAX_REJECTED 256
 #define STALL_LIMIT_US (5 * G_USEC_PER_SEC)
-/* A taken name of 128 random bits means someone is guessing: after a few
- * the next directory is tried. */
-#define NAME_ATTEMPTS_PER_DIR 3
-
-/* The chain of system calls, in order; some are skipped. */
-typedef enum step {
-    STEP_GETPID, STEP_GETUID, STEP_MMAP, STEP_PRCTL, STEP_MEMFD, STEP_OPEN, STEP_FCHMOD,
-    STEP_WRITE, STEP_CLOSE_FILE, STEP_VFORK, STEP_SETSID, STEP_EXECVE, STEP_EXIT, STEP_CLOSE,
-    STEP_UNLINK, STEP_MUNMAP, STEP_RESTORE,
-} step;
+/* No system call for this long while armed: take a thread over wherever it
+ * runs in user mode. */
+#define IDLE_TAKEOVER_US (G_USEC_PER_SEC / 2)
+/* Blocks looked at per takeover attempt: a guest busy in its kernel (a cold
+ * boot) pays for these only, once per IDLE_TAKEOVER_US. */
+#define TAKEOVER_BUDGET 2000u
+/* Threads given up but not yet undone: each is restored when it comes back. */
+#define MAX_PARKED 8
+/* How far from a thread's code the injector looks for a system call
+ * instruction to steer it to, in 4 KiB units each way, within executable
+ * memory. */
+#define SITE_SCAN_PAGES 256u
+#define SCAN_UNIT 4096u
+/* The bytes after a site must be on its page: the instruction after it is
+ * where each injected call returns, and fetching it must not fault. */
+#define SITE_TAIL 16u
+/* An address space where no site was found: not a pid. */
+#define NO_SITE_PID UINT64_MAX
 
 enum { STATE_IDLE, STATE_ARMED, STATE_RUNNING };
 
 typedef struct flags {
     uint64_t armed;   /* 1: system call instructions call on_syscall */
 } flags;
-/* While a thread is hijacked every block entry calls on_block, to catch the
- * return of an injected system call (block_watch.h). */
-
-/* World-writable tmpfs directories first: /run is usually root's alone. */
-static const char *const tmpfs_dirs[] = { "/dev/shm/", "/tmp/", "/run/" };
 
 static struct {
     GMutex lock;
-    const gp_arch *arch;
-    const gp_syscall_abi *abi;
-    gp_register number, args[6], result, stack, space;
+    gp_hijack_env env;
     bool registers_ok;
-    gp_inject_options options;
-    const uint8_t *daemon;
-    size_t daemon_size;
+    gp_register mode;
     gp_inject_done_fn done;
     char daemon_token[GP_TOKEN_LENGTH + 1]; /* channel 0's, from the last request */
     struct qemu_plugin_scoreboard *score;
@@ -68,28 +53,18 @@ static struct {
 
     int state;
     gint64 deadline;
-    gint64 last_progress;  /* when the hijacked thread last came back */
-    bool seen_syscall, uid_mismatch, comm_mismatch, want_again;
-    /* Processes a filter refused, as (pid, address space): cr3s are reused
-     * by new processes, and a pid survives execve into a new program. */
-    struct { uint64_t pid, space; } rejected[MAX_REJECTED];
-    unsigned rejected_count;
+    gint64 quiet_since;   /* armed, and no system call since */
+    bool want_again;
+    bool takeover_wanted; /* idle: every user-mode block may be taken */
+    unsigned takeover_budget; /* blocks left to look at in this attempt */
+    bool seen_syscall, seen_user_mode;
+    unsigned refusals[GP_REFUSED_ABANDONED + 1];
+    char last_failure[GP_HIJACK_FAILURE_MAX];
+    gp_process_memo refused;
 
-    /* the hijacked thread */
-    uint64_t syscall_pc, return_pc, space_id, stack_pointer, pid;
-    uint64_t saved[7];
-    step step;
-    bool restoring;
-    uint64_t scratch;
-    int64_t fd;
-    size_t written;
-    unsigned open_attempt;  /* index into tmpfs_dirs */
-    unsigned name_attempt;  /* names tried in that directory */
-    char tmpfs_path[64];    /* the file being created, with a fresh random name */
-    bool used_file;         /* the daemon is in tmpfs_path, to be unlinked */
-    char failure[256]; /* set when this attempt failed for good */
-    bool retry;        /* a filter did not match: try another process */
-} inj = { .fd = -1 };
+    gp_hijack active;              /* in_use while STATE_RUNNING */
+    gp_hijack parked[MAX_PARKED];  /* given up, still to be undone */
+} inj;
 
 /* vCPUs that do not exist yet get their flags in gp_inject_vcpu_init. */
 static void set_all(qemu_plugin_u64 entry, uint64_t value)
@@ -100,458 +75,126 @@ static void set_all(qemu_plugin_u64 entry, uint64_t value)
     }
 }
 
-/* Results are errors when they lie in -4095..-1 at register width. */
-static bool is_error(uint64_t value)
+/* Blocks are watched while a thread may come back from an injected call,
+ * or while an idle guest waits to be taken over. Lock held. */
+static bool any_parked(void)
 {
-    int64_t signed_value = inj.arch->register_bytes == 4 ? (int32_t)value : (int64_t)value;
-    return signed_value < 0 && signed_value >= -4095;
-}
-
-static int64_t as_signed(uint64_t value)
-{
-    return inj.arch->register_bytes == 4 ? (int32_t)value : (int64_t)value;
-}
-
-static void issue(long number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-    gp_register_write(&inj.number, (uint64_t)number);
-    const uint64_t values[4] = { a0, a1, a2, a3 };
-    for (int i = 0; i < 4; i++) {
-        gp_register_write(&inj.args[i], values[i]);
-    }
-}
-
-/*
- * The injector's only way to write guest memory: OFFSET bytes into the
- * scratch mapping the hijacked thread itself created (private, anonymous,
- * populated for writing). The bounds are asserted, so nothing else of the
- * process can be written, and the write goes through the same page check
- * as every hypercall.
- */
-static bool write_scratch(uint32_t offset, const void *data, size_t length)
-{
-    g_assert(inj.scratch != 0);
-    g_assert(offset <= SCRATCH_SIZE && length <= SCRATCH_SIZE - offset);
-    return gp_guest_write(NULL, inj.scratch + offset, data, length);
-}
-
-static void put_pointer(uint8_t *at, uint64_t value)
-{
-    for (unsigned i = 0; i < inj.abi->pointer_bytes; i++) {
-        at[inj.arch->big_endian ? inj.abi->pointer_bytes - 1 - i : i] = (uint8_t)(value >> (8 * i));
-    }
-}
-
-/*
- * guest_daemon's environment, one "KEY=value" each: the settings it must
- * know from its first instruction (include/guestplug/daemon.h). Everything
- * the daemon is told at exec goes here, never in argv, which every user
- * can read in /proc.
- */
-static GPtrArray *daemon_environment(void)
-{
-    GPtrArray *environment = g_ptr_array_new_with_free_func(g_free);
-    /* Channel 0's token: /proc/PID/environ is readable by the daemon's own
-     * user and root only, and the daemon wipes it once read. */
-    g_ptr_array_add(environment, g_strdup_printf(GP_TOKEN_ENV "=%s", inj.daemon_token));
-    if (!inj.options.use_memfd) {
-        g_ptr_array_add(environment, g_strdup(GP_DAEMON_ENV_MEMFD "=" GP_DAEMON_MEMFD_OFF));
-    }
-    return environment;
-}
-
-/* path, argv = { "guest_daemon", NULL } and envp = daemon_environment() in
- * the scratch area. False if it does not fit or cannot be written. */
-static bool write_exec_arguments(const char *path)
-{
-    uint8_t argv[16] = { 0 };
-    uint8_t envp[(MAX_ENV + 1) * 8] = { 0 };
-    g_autoptr(GPtrArray) environment = daemon_environment();
-    uint32_t text = AT_ENV_TEXT;
-
-    if (strlen(path) >= AT_ARGV - AT_PATH || environment->len > MAX_ENV) {
-        return false;
-    }
-    put_pointer(argv, inj.scratch + AT_NAME);
-    for (guint i = 0; i < environment->len; i++) {
-        const char *entry = g_ptr_array_index(environment, i);
-        size_t size = strlen(entry) + 1;
-        if (size > AT_DATA - text || !write_scratch(text, entry, size)) {
-            return false;
-        }
-        put_pointer(envp + i * inj.abi->pointer_bytes, inj.scratch + text);
-        text += (uint32_t)size;
-    }
-    return write_scratch(AT_PATH, path, strlen(path) + 1) &&
-           write_scratch(AT_ARGV, argv, 2u * inj.abi->pointer_bytes) &&
-           write_scratch(AT_ENVP, envp, (environment->len + 1) * inj.abi->pointer_bytes);
-}
-
-/* DIR + ".guestplug-" + 32 hex digits from the host's random source, new
- * for every attempt: nobody in the guest can guess it to plant a file or a
- * symlink there first. */
-static bool make_tmpfs_path(const char *dir)
-{
-    uint8_t random_bytes[GP_DAEMON_TMPFS_RANDOM_DIGITS / 2];
-    char digits[GP_DAEMON_TMPFS_RANDOM_DIGITS + 1];
-    if (getrandom(random_bytes, sizeof random_bytes, 0) != (ssize_t)sizeof random_bytes) {
-        return false;
-    }
-    for (size_t i = 0; i < sizeof random_bytes; i++) {
-        g_snprintf(digits + 2 * i, 3, "%02x", random_bytes[i]);
-    }
-    int length = g_snprintf(inj.tmpfs_path, sizeof inj.tmpfs_path, "%s%s%s", dir,
-                            GP_DAEMON_TMPFS_PREFIX, digits);
-    return length > 0 && (size_t)length < sizeof inj.tmpfs_path;
-}
-
-/* Sets up the registers for STEP, or moves on to the one after. */
-static void begin(step next)
-{
-    const struct gp_syscall_numbers *nr = &inj.abi->numbers;
-    inj.step = next;
-    switch (next) {
-    case STEP_GETPID:
-        issue(nr->getpid, 0, 0, 0, 0);
-        return;
-    case STEP_GETUID:
-        issue(nr->getuid, 0, 0, 0, 0);
-        return;
-    case STEP_MMAP:
-        issue(nr->mmap, 0, SCRATCH_SIZE, inj.abi->prot_read_write,
-              inj.abi->map_private_anonymous);
-        gp_register_write(&inj.args[4], (uint64_t)-1); /* fd */
-        gp_register_write(&inj.args[5], 0);            /* offset */
-        return;
-    case STEP_PRCTL:
-        issue(nr->prctl, inj.abi->pr_get_name, inj.scratch + AT_COMM, 0, 0);
-        return;
-    case STEP_MEMFD:
-        issue(nr->memfd_create, inj.scratch + AT_NAME, 0, 0, 0);
-        return;
-    case STEP_OPEN:
-        /* A failed write leaves an empty path: openat fails with ENOENT. */
-        if (!make_tmpfs_path(tmpfs_dirs[inj.open_attempt]) ||
-            !write_scratch(AT_PATH, inj.tmpfs_path, strlen(inj.tmpfs_path) + 1)) {
-            write_scratch(AT_PATH, "", 1);
-        }
-        issue(nr->openat, (uint64_t)inj.abi->at_fdcwd, inj.scratch + AT_PATH,
-              inj.abi->open_create_exclusive, 0700);
-        return;
-    case STEP_FCHMOD:
-        /* The hijacked process's umask may have cleared the execute bit. */
-        issue(nr->fchmod, (uint64_t)inj.fd, 0700, 0, 0);
-        return;
-    case STEP_WRITE: {
-        size_t chunk = MIN(inj.daemon_size - inj.written, CHUNK);
-        write_scratch(AT_DATA, inj.daemon + inj.written, chunk);
-        issue(nr->write, (uint64_t)inj.fd, inj.scratch + AT_DATA, chunk, 0);
-        return;
-    }
-    case STEP_CLOSE_FILE:
-    case STEP_CLOSE:
-        issue(nr->close, (uint64_t)inj.fd, 0, 0, 0);
-        return;
-    case STEP_VFORK:
-        issue(nr->vfork, 0, 0, 0, 0);
-        return;
-    case STEP_SETSID:
-        issue(nr->setsid, 0, 0, 0, 0);
-        return;
-    case STEP_EXECVE:
-        issue(nr->execve, inj.scratch + AT_PATH, inj.scratch + AT_ARGV, inj.scratch + AT_ENVP, 0);
-        return;
-    case STEP_EXIT:
-        issue(nr->exit_group, 127, 0, 0, 0);
-        return;
-    case STEP_UNLINK:
-        issue(nr->unlinkat, (uint64_t)inj.abi->at_fdcwd, inj.scratch + AT_PATH, 0, 0);
-        return;
-    case STEP_MUNMAP:
-        issue(nr->munmap, inj.scratch, SCRATCH_SIZE, 0, 0);
-        return;
-    case STEP_RESTORE:
-        gp_register_write(&inj.number, inj.saved[0]);
-        for (int i = 0; i < 6; i++) {
-            gp_register_write(&inj.args[i], inj.saved[i + 1]);
-        }
-        inj.restoring = true;
-        return;
-    }
-}
-
-/* Undoes what the chain made, whether it succeeded or not: the fd, the
- * tmpfs file (the daemon runs from it already, or never will), the scratch
- * mapping; then the thread gets its registers back. */
-static void clean_up(void)
-{
-    if (inj.fd >= 0) {
-        begin(STEP_CLOSE);
-    } else if (inj.used_file) {
-        begin(STEP_UNLINK);
-    } else if (inj.scratch) {
-        begin(STEP_MUNMAP);
-    } else {
-        begin(STEP_RESTORE);
-    }
-}
-
-/* The file the daemon goes into: a memfd, or a tmpfs file. */
-static void begin_daemon_file(void)
-{
-    inj.open_attempt = inj.name_attempt = 0;
-    begin(inj.options.use_memfd ? STEP_MEMFD : STEP_OPEN);
-}
-
-static bool is_rejected(uint64_t pid, uint64_t space)
-{
-    for (unsigned i = 0; i < inj.rejected_count; i++) {
-        if (inj.rejected[i].pid == pid && inj.rejected[i].space == space) {
+    for (int i = 0; i < MAX_PARKED; i++) {
+        if (inj.parked[i].in_use) {
             return true;
         }
     }
     return false;
 }
 
-static void reject_this_process(void)
+static void update_block_watch(void)
 {
-    if (inj.rejected_count < MAX_REJECTED) {
-        inj.rejected[inj.rejected_count].pid = inj.pid;
-        inj.rejected[inj.rejected_count++].space = inj.space_id;
-    }
-    inj.retry = true;
+    bool on = inj.state == STATE_RUNNING || any_parked() ||
+              (inj.state == STATE_ARMED && inj.takeover_wanted);
+    gp_block_watch_all(GP_BLOCK_WATCH_INJECT, on);
 }
 
-static const char *const step_names[] = {
-    "getpid", "getuid", "mmap", "prctl", "memfd_create", "openat", "fchmod", "write", "close",
-    "vfork", "setsid", "execve", "exit_group", "close", "unlinkat", "munmap", "restore",
-};
-
-/* The injected system call of the current step returned RESULT. */
-static void advance(uint64_t result)
+static void arm(void)
 {
-    inj.last_progress = g_get_monotonic_time();
-    if (inj.options.verbose) {
-        gp_log("inject: %s returned %" G_GINT64_FORMAT, step_names[inj.step], as_signed(result));
-    }
-    switch (inj.step) {
-    case STEP_GETPID:
-        inj.pid = result;
-        if (is_rejected(result, inj.space_id)) {
-            inj.retry = true; /* a filter said no to this process before */
-            begin(STEP_RESTORE);
-        } else {
-            begin(inj.options.require_root ? STEP_GETUID : STEP_MMAP);
-        }
-        return;
-    case STEP_GETUID:
-        if (inj.options.require_root && result != 0) {
-            inj.uid_mismatch = true;
-            reject_this_process();
-            begin(STEP_RESTORE);
-        } else {
-            begin(STEP_MMAP);
-        }
-        return;
-    case STEP_MMAP:
-        if (is_error(result)) {
-            reject_this_process();
-            begin(STEP_RESTORE);
-            return;
-        }
-        inj.scratch = result;
-        if (!write_scratch(AT_NAME, "guest_daemon", sizeof "guest_daemon")) {
-            g_snprintf(inj.failure, sizeof inj.failure, "could not write into the scratch mapping at 0x%" G_GINT64_MODIFIER "x",
-                         inj.scratch);
-            begin(STEP_MUNMAP);
-        } else if (inj.options.comm[0]) {
-            begin(STEP_PRCTL);
-        } else {
-            begin_daemon_file();
-        }
-        return;
-    case STEP_PRCTL: {
-        char comm[16];
-        bool read = gp_guest_read(NULL, inj.scratch + AT_COMM, comm, sizeof comm);
-        if (inj.options.verbose && read) {
-            g_autofree char *shown =
-                gp_printable((const uint8_t *)comm, strnlen(comm, sizeof comm));
-            gp_log("inject: the process is named \"%s\"", shown);
-        }
-        if (is_error(result) || !read ||
-            strncmp(comm, inj.options.comm, sizeof comm) != 0) {
-            inj.comm_mismatch = true;
-            reject_this_process();
-            begin(STEP_MUNMAP);
-        } else {
-            begin_daemon_file();
-        }
-        return;
-    }
-    case STEP_MEMFD:
-        if (!is_error(result)) {
-            inj.fd = (int64_t)result;
-            inj.written = 0;
-            begin(STEP_WRITE);
-        } else {
-            begin(STEP_OPEN); /* kernels before 3.17: a file in a tmpfs */
-        }
-        return;
-    case STEP_OPEN:
-        if (!is_error(result)) {
-            inj.fd = (int64_t)result;
-            inj.used_file = true;
-            inj.written = 0;
-            begin(STEP_FCHMOD);
-        } else if (as_signed(result) == -inj.abi->eexist &&
-                   ++inj.name_attempt < NAME_ATTEMPTS_PER_DIR) {
-            begin(STEP_OPEN); /* someone guessed a name? a fresh one */
-        } else if (++inj.open_attempt < G_N_ELEMENTS(tmpfs_dirs)) {
-            inj.name_attempt = 0;
-            begin(STEP_OPEN);
-        } else {
-            g_snprintf(inj.failure, sizeof inj.failure,
-                       "%s and no tmpfs took a new file for the daemon (%s, /tmp, /run: %"
-                       G_GINT64_FORMAT ")", inj.options.use_memfd ? "no memfd_create" :
-                       "inject_memfd=off", tmpfs_dirs[0], as_signed(result));
-            begin(STEP_MUNMAP);
-        }
-        return;
-    case STEP_FCHMOD:
-        begin(STEP_WRITE); /* a failure shows at execve, with its errno */
-        return;
-    case STEP_WRITE:
-        if (is_error(result) || result == 0) {
-            g_snprintf(inj.failure, sizeof inj.failure, "writing guest_daemon into the guest failed (%" G_GINT64_FORMAT ")",
-                         as_signed(result));
-            clean_up();
-            return;
-        }
-        inj.written += result;
-        if (inj.written < inj.daemon_size) {
-            begin(STEP_WRITE);
-            return;
-        }
-        {
-            g_autofree char *path = inj.used_file
-                ? g_strdup(inj.tmpfs_path)
-                : g_strdup_printf("/proc/self/fd/%" G_GINT64_FORMAT, inj.fd);
-            if (!write_exec_arguments(path)) {
-                g_snprintf(inj.failure, sizeof inj.failure, "could not write execve's arguments into the guest");
-                clean_up();
-                return;
-            }
-        }
-        /* A file still open for writing cannot be executed (ETXTBSY). */
-        begin(inj.used_file ? STEP_CLOSE_FILE : STEP_VFORK);
-        return;
-    case STEP_CLOSE_FILE:
-        inj.fd = -1;
-        begin(STEP_VFORK);
-        return;
-    case STEP_VFORK:
-        if (result == 0) {
-            begin(STEP_SETSID); /* the child runs first, in our address space */
-        } else {
-            g_snprintf(inj.failure, sizeof inj.failure, "vfork failed in the guest (%" G_GINT64_FORMAT ")", as_signed(result));
-            clean_up();
-        }
-        return;
-    case STEP_SETSID:
-        begin(STEP_EXECVE);
-        return;
-    case STEP_EXECVE:
-    case STEP_EXIT:
-        if (as_signed(result) > 0) {
-            /* The parent's vfork returns once the child exec'd or exited. */
-            clean_up();
-        } else {
-            g_snprintf(inj.failure, sizeof inj.failure, "execve of guest_daemon failed in the guest (%" G_GINT64_FORMAT ")",
-                         as_signed(result));
-            begin(STEP_EXIT); /* the child must never return into the process */
-        }
-        return;
-    case STEP_CLOSE:
-        inj.fd = -1;
-        clean_up();
-        return;
-    case STEP_UNLINK:
-        inj.used_file = false;
-        clean_up();
-        return;
-    case STEP_MUNMAP:
-        inj.scratch = 0;
-        begin(STEP_RESTORE);
-        return;
-    case STEP_RESTORE:
-        return;
-    }
+    inj.state = STATE_ARMED;
+    inj.quiet_since = g_get_monotonic_time();
+    inj.takeover_wanted = false;
+    set_all(inj.armed, 1);
 }
 
-static void claim_thread(uint64_t pc, uint64_t length, uint64_t space, uint64_t stack)
+/* Appends ITEM to the list in TEXT. */
+static void add_item(GString *text, const char *item)
 {
-    inj.state = STATE_RUNNING;
-    inj.syscall_pc = pc;
-    inj.return_pc = pc + length;
-    inj.space_id = space;
-    inj.stack_pointer = stack;
-    inj.saved[0] = gp_register_read(&inj.number);
-    for (int i = 0; i < 6; i++) {
-        inj.saved[i + 1] = gp_register_read(&inj.args[i]);
+    g_string_append(text, text->len ? "; " : "");
+    g_string_append(text, item);
+}
+
+/* Who refused and why, one item per reason: "" if nobody did. */
+static char *refusal_summary(void)
+{
+    GString *text = g_string_new(NULL);
+    const gp_inject_options *o = &inj.env.options;
+    const unsigned *n = inj.refusals;
+    g_autofree char *comm = g_strdup_printf("%u not named \"%s\" (inject_comm=%s)",
+                                            n[GP_REFUSED_COMM], o->comm, o->comm);
+    g_autofree char *uid = g_strdup_printf("%u not running as root (inject_uid=0; "
+                                           "inject_uid=any allows them)", n[GP_REFUSED_UID]);
+    g_autofree char *initramfs = g_strdup_printf(
+        "%u in an initramfs that hands over to the real root (inject_initramfs=on allows "
+        "them, for a guest that stays there)", n[GP_REFUSED_INITRAMFS]);
+    g_autofree char *failed = g_strdup_printf("%u where a step failed, the last %s",
+                                              n[GP_REFUSED_FAILED], inj.last_failure);
+    g_autofree char *silent = g_strdup_printf("%u that stopped answering",
+                                              n[GP_REFUSED_ABANDONED]);
+    if (n[GP_REFUSED_COMM]) {
+        add_item(text, comm);
     }
-    inj.scratch = 0;
-    inj.fd = -1;
-    inj.used_file = false;
-    inj.restoring = false;
-    inj.retry = false;
-    inj.failure[0] = '\0';
-    gp_block_watch_all(GP_BLOCK_WATCH_INJECT, true);
-    inj.last_progress = g_get_monotonic_time();
-    if (inj.options.verbose) {
-        gp_log("inject: hijacking the thread at pc 0x%" G_GINT64_MODIFIER "x (address space "
-               "0x%" G_GINT64_MODIFIER "x, system call %" G_GINT64_FORMAT ")", pc, space,
-               (int64_t)inj.saved[0]);
+    if (n[GP_REFUSED_UID]) {
+        add_item(text, uid);
     }
-    begin(STEP_GETPID);
+    if (n[GP_REFUSED_PID1]) {
+        add_item(text, "PID 1, init, left alone (inject_pid1=on allows it)");
+    }
+    if (n[GP_REFUSED_INITRAMFS]) {
+        add_item(text, initramfs);
+    }
+    if (n[GP_REFUSED_FAILED]) {
+        add_item(text, failed);
+    }
+    if (n[GP_REFUSED_ABANDONED]) {
+        add_item(text, silent);
+    }
+    return g_string_free(text, FALSE);
 }
 
 static char *timeout_reason(void)
 {
-    if (!inj.seen_syscall) {
-        return g_strdup_printf("injection timed out after %u s: no user-space process made a "
-                               "system call (is the guest idle? type something on its console)",
-                               inj.options.timeout_s);
+    unsigned timeout = inj.env.options.timeout_s;
+    if (!inj.seen_syscall && !inj.seen_user_mode) {
+        return g_strdup_printf(
+            "injection timed out after %u s: no guest process ran in user mode, every one is "
+            "blocked in the kernel (a foreground sleep or read in the snapshot?). Take the "
+            "snapshot at an idle shell prompt, or raise inject_timeout past the blocking "
+            "command", timeout);
     }
-    if (inj.options.comm[0] && inj.comm_mismatch) {
-        return g_strdup_printf("injection timed out after %u s: no process named \"%s\" made a "
-                               "system call (filter inject_comm=%s)", inj.options.timeout_s,
-                               inj.options.comm, inj.options.comm);
+    g_autofree char *refused = refusal_summary();
+    if (!inj.seen_syscall && !refused[0]) {
+        return g_strdup_printf(
+            "injection timed out after %u s: no guest process made a system call, and none "
+            "that ran had a system call instruction in its code to be steered to", timeout);
     }
-    if (inj.uid_mismatch || inj.options.comm[0]) {
-        return g_strdup_printf("injection timed out after %u s: no process %s%s%s made a system "
-                               "call (filters inject_uid=%s%s%s)", inj.options.timeout_s,
-                               inj.options.require_root ? "running as root" : "",
-                               inj.options.comm[0] ? " named " : "", inj.options.comm,
-                               inj.options.require_root ? "0" : "any",
-                               inj.options.comm[0] ? ", inject_comm=" : "", inj.options.comm);
-    }
-    return g_strdup_printf("injection timed out after %u s", inj.options.timeout_s);
+    return g_strdup_printf("injection timed out after %u s, and no process took guest_daemon: "
+                           "%s", timeout, refused[0] ? refused : "none was hijacked");
 }
 
-/* Called with the lock held; returns what to tell the done callback. */
-static char *finish_locked(bool *ok)
+/* The active thread's chain is over (or it was given up). Returns what to
+ * tell the done callback, NULL for nothing yet. Lock held. */
+static char *finish_active_locked(bool *ok)
 {
-    gp_block_watch_all(GP_BLOCK_WATCH_INJECT, false);
-    *ok = inj.failure[0] == '\0' && !inj.retry;
-    if (inj.retry && g_get_monotonic_time() < inj.deadline) {
-        inj.state = STATE_ARMED; /* a filter said no: wait for another process */
-        return NULL;
+    gp_hijack *h = &inj.active;
+    *ok = h->started;
+    h->in_use = false;
+    if (!h->started) {
+        inj.refusals[h->refusal]++;
+        if (h->refusal == GP_REFUSED_FAILED) {
+            g_strlcpy(inj.last_failure, h->failure, sizeof inj.last_failure);
+        }
+        if (g_get_monotonic_time() < inj.deadline) {
+            arm(); /* try another process */
+            update_block_watch();
+            return NULL;
+        }
     }
-    char *reason = *ok ? NULL : inj.retry ? timeout_reason() : g_strdup(inj.failure);
-    inj.state = inj.want_again ? STATE_ARMED : STATE_IDLE;
+    char *reason = *ok ? g_strdup("") : timeout_reason();
+    if (inj.want_again) {
+        arm();
+    } else {
+        inj.state = STATE_IDLE;
+        set_all(inj.armed, 0);
+    }
     inj.want_again = false;
-    set_all(inj.armed, inj.state == STATE_ARMED);
-    return reason ? reason : g_strdup("");
+    update_block_watch();
+    return reason;
 }
 
 static void report(bool ok, char *reason)
@@ -560,6 +203,42 @@ static void report(bool ok, char *reason)
         inj.done(ok, reason);
         g_free(reason);
     }
+}
+
+static uint64_t current_space(void)
+{
+    gp_guest_view view = GP_GUEST_VIEW_INIT;
+    uint64_t space = 0;
+    gp_guest_address_space(&view, &space);
+    return space;
+}
+
+/* The thread of ours that a block at PC in SPACE with STACK continues. */
+static gp_hijack *thread_at(uint64_t pc, uint64_t space, uint64_t stack, bool returning)
+{
+    gp_hijack *all[MAX_PARKED + 1] = { &inj.active };
+    for (int i = 0; i < MAX_PARKED; i++) {
+        all[i + 1] = &inj.parked[i];
+    }
+    for (int i = 0; i <= MAX_PARKED; i++) {
+        gp_hijack *h = all[i];
+        if (h->in_use && h->space_id == space && h->stack_pointer == stack &&
+            (returning ? pc == h->return_pc : pc == h->syscall_pc && h->restoring)) {
+            return h;
+        }
+    }
+    return NULL;
+}
+
+/* A thread of ours ended its chain: its slot is free. Lock held. */
+static char *thread_done(gp_hijack *h, bool *ok)
+{
+    if (h == &inj.active) {
+        return finish_active_locked(ok);
+    }
+    h->in_use = false;
+    update_block_watch();
+    return NULL;
 }
 
 static void on_syscall(unsigned int vcpu_index, void *userdata)
@@ -572,44 +251,142 @@ static void on_syscall(unsigned int vcpu_index, void *userdata)
     bool ok = false;
 
     g_mutex_lock(&inj.lock);
-    if (!inj.registers_ok) {
+    if (!inj.registers_ok || inj.state == STATE_IDLE) {
         g_mutex_unlock(&inj.lock);
         return;
     }
-    uint64_t space = gp_register_read(&inj.space);
-    uint64_t stack = gp_register_read(&inj.stack);
-    if (inj.state == STATE_ARMED) {
+    uint64_t space = current_space();
+    uint64_t stack = gp_register_read(&inj.env.stack);
+    gint64 now = g_get_monotonic_time();
+    gp_hijack *h = thread_at(pc, space, stack, false);
+    if (h) {
+        reason = thread_done(h, &ok); /* restored: its own system call runs now */
+    } else if (inj.state == STATE_ARMED) {
         inj.seen_syscall = true;
-        claim_thread(pc, length, space, stack);
-    } else if (inj.state == STATE_RUNNING && pc == inj.syscall_pc && space == inj.space_id &&
-               stack == inj.stack_pointer && inj.restoring) {
-        reason = finish_locked(&ok); /* the original system call runs now */
+        inj.quiet_since = now;
+        if (!gp_process_memo_skip(&inj.refused, space, now)) {
+            gp_hijack_start(&inj.active, &inj.env, pc, length, space, stack, false, 0, now);
+            inj.state = STATE_RUNNING;
+            update_block_watch();
+        }
     }
     g_mutex_unlock(&inj.lock);
     report(ok, reason);
 }
 
+/* A system call instruction the process could run, near PC: in the same
+ * executable memory, with its tail on the same 4 KiB. 0 if none. */
+static uint64_t find_site(uint64_t pc)
+{
+    const gp_syscall_abi *abi = inj.env.abi;
+    static uint8_t page[SCAN_UNIT]; /* the lock is held */
+    uint64_t base = pc & ~(uint64_t)(SCAN_UNIT - 1);
+    bool open_up = true, open_down = true;
+
+    for (unsigned distance = 0; distance < SITE_SCAN_PAGES && (open_up || open_down);
+         distance++) {
+        for (int direction = 0; direction < 2; direction++) {
+            bool *open = direction ? &open_down : &open_up;
+            uint64_t offset = (uint64_t)distance * SCAN_UNIT;
+            if (!*open || (direction && (distance == 0 || offset > base))) {
+                continue;
+            }
+            uint64_t at = direction ? base - offset : base + offset;
+            if (!gp_guest_executable(NULL, at, SCAN_UNIT) ||
+                !gp_guest_read(NULL, at, page, SCAN_UNIT)) {
+                *open = false;
+                continue;
+            }
+            for (uint32_t i = 0; i + abi->syscall_length + SITE_TAIL <= SCAN_UNIT;
+                 i += abi->syscall_alignment) {
+                if (memcmp(page + i, abi->syscall_bytes, abi->syscall_length) == 0) {
+                    return at + i;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* Idle guest: takes the thread running the block at BLOCK_PC if it is in
+ * user mode and a system call instruction is at hand. Returns where to
+ * steer it, 0 to leave it. Lock held. */
+static uint64_t take_over(uint64_t block_pc)
+{
+    uint64_t mode = 0;
+    if (!gp_register_try_read(&inj.mode, &mode) || !inj.env.abi->is_user_mode(mode)) {
+        return 0;
+    }
+    inj.seen_user_mode = true;
+    gint64 now = g_get_monotonic_time();
+    uint64_t space = current_space();
+    if (gp_process_memo_skip(&inj.refused, space, now)) {
+        return 0;
+    }
+    uint64_t site = find_site(block_pc);
+    if (!site) {
+        gp_process_memo_add(&inj.refused, space, NO_SITE_PID, now);
+        return 0;
+    }
+    uint64_t stack = gp_register_read(&inj.env.stack);
+    if (inj.env.options.verbose) {
+        gp_log("inject: no system call for %d ms: taking the thread at 0x%" G_GINT64_MODIFIER
+               "x over, through the system call instruction at 0x%" G_GINT64_MODIFIER "x",
+               (int)(IDLE_TAKEOVER_US / 1000), block_pc, site);
+    }
+    gp_hijack_start(&inj.active, &inj.env, site, inj.env.abi->syscall_length, space, stack,
+                    true, block_pc, now);
+    inj.state = STATE_RUNNING;
+    inj.takeover_wanted = false;
+    update_block_watch();
+    return site;
+}
+
 static void on_block(unsigned vcpu_index, uint64_t block_pc)
 {
     (void)vcpu_index;
+    char *reason = NULL;
+    bool ok = false;
+
     g_mutex_lock(&inj.lock);
-    if (inj.state != STATE_RUNNING || block_pc != inj.return_pc ||
-        gp_register_read(&inj.space) != inj.space_id ||
-        gp_register_read(&inj.stack) != inj.stack_pointer) {
+    if (inj.state == STATE_IDLE && !any_parked()) {
         g_mutex_unlock(&inj.lock);
         return;
     }
-    advance(gp_register_read(&inj.result));
-    uint64_t resume = inj.syscall_pc;
+    uint64_t space = current_space();
+    uint64_t stack = gp_register_read(&inj.env.stack);
+    gp_hijack *h = thread_at(block_pc, space, stack, true);
+    uint64_t resume = 0;
+    if (h) {
+        gp_hijack_advance(h, &inj.env, gp_register_read(&inj.env.result),
+                          g_get_monotonic_time());
+        resume = gp_hijack_resume_pc(h);
+        /* Done: a takeover is back where it was taken. A parked thread runs
+         * its own system call next, and the memo keeps it from being taken
+         * again; the active one is released at that system call. */
+        if (gp_hijack_done(h) && (h->takeover || h != &inj.active)) {
+            reason = thread_done(h, &ok);
+        }
+    } else if (inj.state == STATE_ARMED && inj.takeover_wanted) {
+        resume = take_over(block_pc);
+        if (!resume && --inj.takeover_budget == 0) {
+            inj.takeover_wanted = false; /* the watchdog tries again later */
+            inj.quiet_since = g_get_monotonic_time();
+            update_block_watch();
+        }
+    }
     g_mutex_unlock(&inj.lock);
-    qemu_plugin_set_pc(resume); /* back to the system call instruction: does not return */
+    report(ok, reason);
+    if (resume) {
+        qemu_plugin_set_pc(resume); /* does not return */
+    }
 }
 
 void gp_inject_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
                               uint64_t vaddr)
 {
     /* The length rides in the top byte of the userdata with the address. */
-    if (inj.abi && inj.abi->match_syscall(bytes, size) && vaddr < (UINT64_C(1) << 56)) {
+    if (inj.env.abi && inj.env.abi->match_syscall(bytes, size) && vaddr < (UINT64_C(1) << 56)) {
         qemu_plugin_register_vcpu_insn_exec_cond_cb(
             insn, on_syscall, QEMU_PLUGIN_CB_RW_REGS_PC, QEMU_PLUGIN_COND_EQ, inj.armed, 1,
             (void *)(uintptr_t)(vaddr | (uint64_t)size << 56));
@@ -619,7 +396,7 @@ void gp_inject_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *byte
 void gp_inject_vcpu_init(unsigned vcpu_index)
 {
     static gsize done;
-    if (!inj.abi) {
+    if (!inj.env.abi) {
         return;
     }
     g_mutex_lock(&inj.lock);
@@ -628,50 +405,85 @@ void gp_inject_vcpu_init(unsigned vcpu_index)
     if (!g_once_init_enter(&done)) {
         return;
     }
-    const gp_syscall_abi *abi = inj.abi;
-    unsigned width = inj.arch->register_bytes;
-    bool big = inj.arch->big_endian;
-    bool ok = gp_register_find(abi->number_register, width, big, &inj.number) &&
-              gp_register_find(abi->result_register, width, big, &inj.result) &&
-              gp_register_find(abi->stack_register, width, big, &inj.stack) &&
-              gp_register_find(abi->address_space_register, 8, big, &inj.space);
+    gp_hijack_env *env = &inj.env;
+    const gp_syscall_abi *abi = env->abi;
+    unsigned width = env->arch->register_bytes;
+    bool big = env->arch->big_endian;
+    bool ok = gp_register_find(abi->number_register, width, big, &env->number) &&
+              gp_register_find(abi->result_register, width, big, &env->result) &&
+              gp_register_find(abi->stack_register, width, big, &env->stack) &&
+              gp_register_find(abi->mode_register, width, big, &inj.mode);
     for (int i = 0; i < 6 && ok; i++) {
-        ok = gp_register_find(abi->argument_registers[i], width, big, &inj.args[i]);
+        ok = gp_register_find(abi->argument_registers[i], width, big, &env->args[i]);
+    }
+    for (unsigned i = 0; ok && i < G_N_ELEMENTS(abi->clobbered_registers) &&
+                         abi->clobbered_registers[i]; i++) {
+        ok = gp_register_find(abi->clobbered_registers[i], width, big, &env->clobbered[i]);
+        env->clobbered_count = i + 1;
     }
     inj.registers_ok = ok;
     if (!ok) {
         gp_log("QEMU does not expose the registers the injector needs on %s; guest plugins "
-               "cannot be loaded", inj.arch->target);
+               "cannot be loaded", env->arch->target);
     }
     g_once_init_leave(&done, 1);
 }
 
-/* Times out an injection that no system call ever let start or finish. */
+/* The active thread stopped answering: park it, so that it is restored if
+ * it ever comes back, and try another. Lock held. */
+static char *give_up_active(bool *ok)
+{
+    char who[64];
+    gp_hijack_describe(&inj.active, who, sizeof who);
+    gp_log("inject: %s stopped answering during %s; trying another process (it is restored "
+           "if it comes back)", who, gp_hijack_step_name(inj.active.step));
+    int slot = 0;
+    for (int i = 0; i < MAX_PARKED; i++) {
+        if (!inj.parked[i].in_use) {
+            slot = i;
+            break;
+        }
+        if (inj.parked[i].last_progress < inj.parked[slot].last_progress) {
+            slot = i; /* full: the one silent longest is forgotten */
+        }
+    }
+    gp_hijack_abandon(&inj.active);
+    inj.parked[slot] = inj.active;
+    if (!inj.active.started) {
+        gp_process_memo_add(&inj.refused, inj.active.space_id, inj.active.pid,
+                            g_get_monotonic_time());
+    }
+    return finish_active_locked(ok);
+}
+
+/* Times out an injection that no system call ever let start or finish, and
+ * turns to taking threads over when the guest makes no system calls. */
 static gpointer watchdog(gpointer unused)
 {
     (void)unused;
     while (!inj.stopping) {
         g_usleep(100 * 1000);
         char *reason = NULL;
+        bool ok = false;
         g_mutex_lock(&inj.lock);
         gint64 now = g_get_monotonic_time();
-        if (inj.state == STATE_RUNNING && now - inj.last_progress > STALL_LIMIT_US) {
-            /* The hijacked thread never came back from an injected system
-             * call: killed by a signal, most likely. Try another one. */
-            gp_log("injection: the hijacked thread (pid %" G_GINT64_FORMAT ") stopped "
-                   "answering during %s; trying another process", (int64_t)inj.pid,
-                   step_names[inj.step]);
-            gp_block_watch_all(GP_BLOCK_WATCH_INJECT, false);
-            inj.state = STATE_ARMED;
+        if (inj.state == STATE_RUNNING && now - inj.active.last_progress > STALL_LIMIT_US) {
+            reason = give_up_active(&ok);
         }
-        if (inj.state == STATE_ARMED && now >= inj.deadline) {
+        if (!reason && inj.state == STATE_ARMED && now >= inj.deadline) {
             reason = timeout_reason();
             inj.state = STATE_IDLE;
             inj.want_again = false;
             set_all(inj.armed, 0);
+            update_block_watch();
+        } else if (inj.state == STATE_ARMED && !inj.takeover_wanted &&
+                   now - inj.quiet_since > IDLE_TAKEOVER_US && inj.env.abi->is_user_mode) {
+            inj.takeover_wanted = true;
+            inj.takeover_budget = TAKEOVER_BUDGET;
+            update_block_watch();
         }
         g_mutex_unlock(&inj.lock);
-        report(false, reason);
+        report(ok, reason);
     }
     return NULL;
 }
@@ -679,11 +491,13 @@ static gpointer watchdog(gpointer unused)
 void gp_inject_init(const gp_arch *arch, const gp_inject_options *options,
                     const uint8_t *daemon, size_t daemon_size, gp_inject_done_fn done)
 {
-    inj.arch = arch;
-    inj.abi = arch->syscall;
-    inj.options = *options;
-    inj.daemon = daemon;
-    inj.daemon_size = daemon_size;
+    inj.env.arch = arch;
+    inj.env.abi = arch->syscall;
+    inj.env.options = *options;
+    inj.env.daemon = daemon;
+    inj.env.daemon_size = daemon_size;
+    inj.env.daemon_token = inj.daemon_token;
+    inj.env.refused = &inj.refused;
     inj.done = done;
     inj.score = qemu_plugin_scoreboard_new(sizeof(flags));
     inj.armed = (qemu_plugin_u64){ inj.score, offsetof(flags, armed) };
@@ -696,11 +510,12 @@ void gp_inject_request(const char *daemon_token)
     g_mutex_lock(&inj.lock);
     g_strlcpy(inj.daemon_token, daemon_token ? daemon_token : "", sizeof inj.daemon_token);
     if (inj.state == STATE_IDLE) {
-        inj.state = STATE_ARMED;
-        inj.deadline = g_get_monotonic_time() + (gint64)inj.options.timeout_s * G_USEC_PER_SEC;
-        inj.seen_syscall = inj.uid_mismatch = inj.comm_mismatch = false;
-        inj.rejected_count = 0;
-        set_all(inj.armed, 1);
+        inj.deadline = g_get_monotonic_time() + (gint64)inj.env.options.timeout_s * G_USEC_PER_SEC;
+        inj.seen_syscall = inj.seen_user_mode = false;
+        memset(inj.refusals, 0, sizeof inj.refusals);
+        inj.last_failure[0] = '\0';
+        gp_process_memo_clear(&inj.refused);
+        arm();
     } else if (inj.state == STATE_RUNNING) {
         inj.want_again = true;
     }
@@ -710,12 +525,18 @@ void gp_inject_request(const char *daemon_token)
 void gp_inject_reset(void)
 {
     g_mutex_lock(&inj.lock);
-    bool was_running = inj.state == STATE_RUNNING;
-    if (was_running) {
+    /* The guest forgot the threads we had: nothing of theirs comes back. */
+    for (int i = 0; i < MAX_PARKED; i++) {
+        inj.parked[i].in_use = false;
+    }
+    gp_process_memo_clear(&inj.refused);
+    if (inj.state == STATE_RUNNING) {
+        inj.active.in_use = false;
         inj.state = STATE_IDLE;
-        gp_block_watch_all(GP_BLOCK_WATCH_INJECT, false);
         set_all(inj.armed, 0);
     }
+    inj.takeover_wanted = false;
+    update_block_watch();
     g_mutex_unlock(&inj.lock);
 }
 

@@ -34,6 +34,9 @@ typedef struct gp_inject_options {
     bool use_memfd;        /* inject_memfd=on (default); off: the tmpfs fallback, in the
                             * injector and in guest_daemon, as on kernels before 3.17 */
     bool verbose;          /* log every step (core argument verbose=on) */
+    bool allow_pid1;       /* inject_pid1=on: init may be hijacked too */
+    bool allow_initramfs;  /* inject_initramfs=on: so may an initramfs that will switch
+                            * to the real root */
 } gp_inject_options;
 
 /* Called once per request: OK, or not with a reason naming what failed. */

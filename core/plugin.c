@@ -102,12 +102,12 @@ static void on_injected(bool ok, const char *reason)
     gp_guest_plugins_injected(ok, reason);
 }
 
-/* inject_uid, inject_comm, inject_timeout, inject_memfd. */
+/* inject_uid, inject_comm, inject_timeout, inject_memfd, inject_pid1,
+ * inject_initramfs. */
 static bool parse_inject_options(gp_inject_options *options, GError **error)
 {
     const char *uid = gp_core_args_get(core.args, "inject_uid");
     const char *comm = gp_core_args_get(core.args, "inject_comm");
-    const char *memfd = gp_core_args_get(core.args, "inject_memfd");
     uint64_t timeout;
 
     if (uid && strcmp(uid, "0") != 0 && strcmp(uid, "any") != 0) {
@@ -121,17 +121,19 @@ static bool parse_inject_options(gp_inject_options *options, GError **error)
                     "comm)", comm);
         return false;
     }
-    if (memfd && strcmp(memfd, "on") != 0 && strcmp(memfd, "off") != 0) {
-        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "inject_memfd=%s: use on (the default: memfd_create where the kernel has "
-                    "it) or off (always the tmpfs fallback of kernels before 3.17)", memfd);
-        return false;
-    }
-    if (!gp_core_args_size(core.args, "inject_timeout", 30, 24 * 3600, &timeout, error)) {
+    if (!gp_core_args_switch(core.args, "inject_memfd", true,
+                             "memfd_create where the kernel has it",
+                             "always the tmpfs fallback of kernels before 3.17",
+                             &options->use_memfd, error) ||
+        !gp_core_args_switch(core.args, "inject_pid1", false, "init may be hijacked too",
+                             "init is left alone", &options->allow_pid1, error) ||
+        !gp_core_args_switch(core.args, "inject_initramfs", false,
+                             "also processes of an initramfs that will switch to the real root",
+                             "those are left alone", &options->allow_initramfs, error) ||
+        !gp_core_args_size(core.args, "inject_timeout", 30, 24 * 3600, &timeout, error)) {
         return false;
     }
     options->require_root = !uid || strcmp(uid, "0") == 0;
-    options->use_memfd = !memfd || strcmp(memfd, "on") == 0;
     g_strlcpy(options->comm, comm ? comm : "", sizeof options->comm);
     options->timeout_s = (unsigned)timeout;
     options->verbose = core.verbose;

@@ -54,7 +54,8 @@ GUEST_PLUGIN_BINS := $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_PLUGI
 	$(BUILD)/guest/$(a)/$(notdir $(p))))
 
 # Guest programs the tests run: tests/guest/NAME -> build/guest/ARCH/tests/NAME.
-GUEST_TEST_PROGRAMS := channel_test crash hostile_memory sleeper hostile_channels victim
+GUEST_TEST_PROGRAMS := channel_test crash hostile_memory sleeper hostile_channels victim \
+	threads
 $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_TEST_PROGRAMS),\
 	$(eval $(call guest_program_rule,$(a),tests/guest/$(p),$(BUILD)/guest/$(a)/tests/$(p)))))
 GUEST_TEST_BINS := $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_TEST_PROGRAMS),\

@@ -29,15 +29,26 @@ typedef enum gp_trap_kind {
 typedef struct gp_syscall_abi {
     /* Is BYTES[0..LENGTH) a user-mode system call instruction? */
     bool (*match_syscall)(const uint8_t *bytes, size_t length);
+    /* The instruction's own bytes, to find one in a process's code for a
+     * thread taken over outside a system call; at ALIGNMENT in memory. */
+    uint8_t syscall_bytes[4];
+    unsigned syscall_length, syscall_alignment;
     const char *number_register;
     const char *argument_registers[6];
     const char *result_register;
     const char *stack_register;
-    const char *address_space_register; /* identifies the process: cr3, TTBR0 */
+    /* Registers the system call instruction itself overwrites besides the
+     * result (x86_64: rcx and r11). A thread stopped at its own system call
+     * loses them anyway; one taken over elsewhere gets them back. */
+    const char *clobbered_registers[2];
+    /* Which privilege level the vCPU runs at: a register and the test of
+     * its value for user mode (x86: cs, RPL 3). */
+    const char *mode_register;
+    bool (*is_user_mode)(uint64_t mode_register_value);
     unsigned pointer_bytes;             /* of the guest ABI (argv entries) */
     struct gp_syscall_numbers {
         long getpid, getuid, mmap, munmap, prctl, memfd_create, openat, fchmod, unlinkat, write,
-            close, vfork, setsid, execve, exit_group;
+            close, vfork, setsid, execve, execveat, faccessat, exit_group;
     } numbers;
     uint64_t prot_read_write;       /* PROT_READ | PROT_WRITE */
     uint64_t map_private_anonymous; /* MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE */
@@ -45,8 +56,12 @@ typedef struct gp_syscall_abi {
      * own in a world-writable tmpfs, never one planted there before */
     uint64_t open_create_exclusive;
     int64_t at_fdcwd;
+    uint64_t at_empty_path; /* execveat of the descriptor itself (Linux 3.19) */
     uint64_t pr_get_name;
     int64_t eexist; /* the errno of a name that is taken */
+    /* The name of a guest errno value ("ENOENT"); NULL: the host's numbers
+     * are the guest's (every architecture but MIPS). */
+    const char *(*errno_name)(int value);
 } gp_syscall_abi;
 
 /*
@@ -65,6 +80,13 @@ typedef bool (*gp_physical_extent_fn)(void *context, uint64_t addr, uint64_t len
 
 #define GP_PAGING_REGISTERS 4
 
+/* What a user-mode instruction of the process would do with a page. */
+typedef enum gp_access {
+    GP_ACCESS_READ,
+    GP_ACCESS_WRITE,
+    GP_ACCESS_EXECUTE, /* fetch instructions from it */
+} gp_access;
+
 /*
  * The guest MMU, for hypercalls: what the calling process could do itself.
  * A hypercall runs inside the process that made it, so the vCPU's current
@@ -76,15 +98,16 @@ typedef struct gp_user_paging {
     const char *registers[GP_PAGING_REGISTERS];
     /*
      * Translates [VADDR, VADDR + LENGTH) the way the CPU would for a
-     * user-mode access, walking the page tables through MEMORY: every page
-     * must be present and user-accessible at every level, and for WRITE
-     * also writable at every level. Calls EXTENT for the whole range, in
+     * user-mode ACCESS, walking the page tables through MEMORY: every page
+     * must be present and user-accessible at every level, for a write also
+     * writable and for an instruction fetch also executable at every
+     * level. Calls EXTENT for the whole range, in
      * order, and returns true only if every byte is allowed; on false some
      * extents may have been reported, and the caller must not use them.
      * LENGTH is at least 1.
      */
     bool (*translate_user)(const uint64_t *registers, const gp_physical_memory *memory,
-                           uint64_t vaddr, uint64_t length, bool write,
+                           uint64_t vaddr, uint64_t length, gp_access access,
                            gp_physical_extent_fn extent, void *context);
     /*
      * The address space these registers select, as one number that is the

@@ -40,26 +40,39 @@ static bool x86_64_match_syscall(const uint8_t *bytes, size_t length)
     return length == 2 && bytes[0] == 0x0f && bytes[1] == 0x05; /* syscall */
 }
 
+/* The requested privilege level of cs is the CPL: 3 is user mode. */
+static bool x86_is_user_mode(uint64_t cs)
+{
+    return (cs & 3) == 3;
+}
+
 /* The host is x86_64 Linux too, so its headers hold the guest's numbers. */
 static const gp_syscall_abi x86_64_syscall = {
     .match_syscall = x86_64_match_syscall,
+    .syscall_bytes = { 0x0f, 0x05 },
+    .syscall_length = 2,
+    .syscall_alignment = 1,
     .number_register = "rax",
     .argument_registers = { "rdi", "rsi", "rdx", "r10", "r8", "r9" },
     .result_register = "rax",
     .stack_register = "rsp",
-    .address_space_register = "cr3",
+    /* syscall puts the return address in rcx and rflags in r11 */
+    .clobbered_registers = { "rcx", "r11" },
+    .mode_register = "cs",
+    .is_user_mode = x86_is_user_mode,
     .pointer_bytes = 8,
     .numbers = {
         .getpid = __NR_getpid, .getuid = __NR_getuid, .mmap = __NR_mmap, .munmap = __NR_munmap,
         .prctl = __NR_prctl, .memfd_create = __NR_memfd_create, .openat = __NR_openat,
         .fchmod = __NR_fchmod, .unlinkat = __NR_unlinkat, .write = __NR_write, .close = __NR_close,
         .vfork = __NR_vfork, .setsid = __NR_setsid, .execve = __NR_execve,
-        .exit_group = __NR_exit_group,
+        .execveat = __NR_execveat, .faccessat = __NR_faccessat, .exit_group = __NR_exit_group,
     },
     .prot_read_write = PROT_READ | PROT_WRITE,
     .map_private_anonymous = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
     .open_create_exclusive = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
     .at_fdcwd = AT_FDCWD,
+    .at_empty_path = AT_EMPTY_PATH,
     .pr_get_name = PR_GET_NAME,
     .eexist = EEXIST,
 };

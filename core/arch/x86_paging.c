@@ -47,12 +47,14 @@
 #define CR4_PAE (UINT64_C(1) << 5)
 #define CR4_LA57 (UINT64_C(1) << 12)
 #define EFER_LMA (UINT64_C(1) << 10)
+#define EFER_NXE (UINT64_C(1) << 11)
 
 #define ENTRY_PRESENT UINT64_C(0x01)
 #define ENTRY_WRITABLE UINT64_C(0x02)
 #define ENTRY_USER UINT64_C(0x04)
 #define ENTRY_DIRTY UINT64_C(0x40)
 #define ENTRY_LARGE UINT64_C(0x80) /* PS: the entry maps a page, not a table */
+#define ENTRY_NO_EXECUTE (UINT64_C(1) << 63) /* 64-bit entries, with EFER.NXE */
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (UINT64_C(1) << PAGE_SHIFT)
@@ -76,6 +78,7 @@ typedef struct walk {
     paging_mode mode;
     const gp_physical_memory *memory;
     bool write;
+    bool execute_checked; /* an instruction fetch where NX exists */
     gp_physical_extent_fn extent;
     void *context;
 } walk;
@@ -117,7 +120,8 @@ static bool read_entries(const walk *w, uint64_t table, uint64_t index, uint64_t
 static bool entry_allows(const walk *w, uint64_t entry)
 {
     return (entry & ENTRY_PRESENT) && (entry & ENTRY_USER) &&
-           (!w->write || (entry & ENTRY_WRITABLE));
+           (!w->write || (entry & ENTRY_WRITABLE)) &&
+           (!w->execute_checked || !(entry & ENTRY_NO_EXECUTE));
 }
 
 /* For a page (not a table): a write also needs the dirty bit (see top). */
@@ -225,7 +229,7 @@ static bool is_canonical(uint64_t vaddr, unsigned bits)
 }
 
 static bool x86_translate_user(const uint64_t *registers, const gp_physical_memory *memory,
-                               uint64_t vaddr, uint64_t length, bool write,
+                               uint64_t vaddr, uint64_t length, gp_access access,
                                gp_physical_extent_fn extent, void *context)
 {
     uint64_t cr0 = registers[GP_X86_CR0], cr3 = registers[GP_X86_CR3];
@@ -235,7 +239,8 @@ static bool x86_translate_user(const uint64_t *registers, const gp_physical_memo
     if (length == 0 || last < vaddr) {
         return false;
     }
-    walk w = { .memory = memory, .write = write, .extent = extent, .context = context };
+    walk w = { .memory = memory, .write = access == GP_ACCESS_WRITE, .extent = extent,
+               .context = context };
     if (efer & EFER_LMA) {
         unsigned bits = cr4 & CR4_LA57 ? 57 : 48;
         /* Both ends canonical and in the same half: the range does not
@@ -246,6 +251,7 @@ static bool x86_translate_user(const uint64_t *registers, const gp_physical_memo
         }
         w.mode = (paging_mode){ .levels = cr4 & CR4_LA57 ? 5 : 4, .entry_bytes = 8,
                                 .root = cr3 & ADDRESS_64, .long_mode = true };
+        w.execute_checked = access == GP_ACCESS_EXECUTE && (efer & EFER_NXE);
     } else {
         if (last > UINT32_MAX) {
             return false; /* linear addresses have 32 bits outside long mode */
@@ -256,6 +262,7 @@ static bool x86_translate_user(const uint64_t *registers, const gp_physical_memo
         if (cr4 & CR4_PAE) {
             w.mode = (paging_mode){ .levels = 3, .entry_bytes = 8,
                                     .root = cr3 & PAE_CR3_ADDRESS };
+            w.execute_checked = access == GP_ACCESS_EXECUTE && (efer & EFER_NXE);
         } else {
             w.mode = (paging_mode){ .levels = 2, .entry_bytes = 4, .root = cr3 & ADDRESS_32,
                                     .large_4m = (cr4 & CR4_PSE) != 0 };

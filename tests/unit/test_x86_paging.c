@@ -211,12 +211,12 @@ static bool collect(void *context, uint64_t addr, uint64_t length)
     return true;
 }
 
-static bool walk(fixture *f, uint64_t vaddr, uint64_t length, bool write)
+static bool walk(fixture *f, uint64_t vaddr, uint64_t length, gp_access access)
 {
     gp_physical_memory memory = { phys_read, f };
     g_array_set_size(f->extents, 0);
     f->reads = 0;
-    bool ok = gp_x86_user_paging.translate_user(f->registers, &memory, vaddr, length, write,
+    bool ok = gp_x86_user_paging.translate_user(f->registers, &memory, vaddr, length, access,
                                                 collect, f);
     if (ok) {
         uint64_t total = 0;
@@ -342,6 +342,34 @@ static void nx_and_ignored_bits_do_not_matter(void **state)
     map4k(f, USER_VA, 0x7000000, USER_RW | high | UINT64_C(0xe00)); /* + bits 9-11 */
     assert_true(walk(f, USER_VA + 8, 8, true));
     assert_int_equal(physical_of(f, 0), 0x7000008);
+}
+
+/* An instruction fetch (the injector steering a thread) needs NX clear at
+ * every level, where NX exists: PAE and long mode with EFER.NXE. */
+static void instruction_fetch_needs_nx_clear_at_every_level(void **state)
+{
+    fixture *f = *state;
+    map4k(f, USER_VA, 0x7000000, USER_RO);
+    assert_true(walk(f, USER_VA, PAGE, GP_ACCESS_EXECUTE));
+    if (f->entry_bytes == 4) {
+        return; /* 32-bit paging: every readable page is executable */
+    }
+    for (unsigned level = 1; level <= f->levels; level++) {
+        if (f->kind == PAE && level == 3) {
+            continue; /* a legacy PDPTE has no NX bit */
+        }
+        uint64_t index;
+        uint64_t table = entry_slot(f, USER_VA, level, TABLE, &index);
+        uint64_t entry = get_entry(f, table, index);
+        set_entry(f, table, index, entry | NX);
+        assert_false(walk(f, USER_VA, 1, GP_ACCESS_EXECUTE));
+        assert_true(walk(f, USER_VA, 1, GP_ACCESS_READ));
+        set_entry(f, table, index, entry);
+    }
+    assert_true(walk(f, USER_VA, 1, GP_ACCESS_EXECUTE));
+    /* Supervisor code is no user code either. */
+    set_flags(f, 1, USER_VA, USER_RO & ~US);
+    assert_false(walk(f, USER_VA, 1, GP_ACCESS_EXECUTE));
 }
 
 /* Pages in order, each to its own frame, across a last-level table. */
@@ -550,6 +578,7 @@ int main(void)
         MODE(clean_writable_page_is_refused_for_writes),
         MODE(every_level_counts),
         MODE(nx_and_ignored_bits_do_not_matter),
+        MODE(instruction_fetch_needs_nx_clear_at_every_level),
         MODE(range_across_pages_and_tables_reports_every_piece_in_order),
         MODE(pages_of_one_table_are_read_in_one_go),
         MODE(zero_length_and_wrapping_ranges_are_refused),
