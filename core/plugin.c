@@ -42,6 +42,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = GP_QEMU_PLUGIN_API_VERSION;
 static struct {
     qemu_plugin_id_t id;
     gp_core_args *args;
+    const gp_arch *arch;
     char *target;
     bool verbose;
     gp_channel_table *channels;
@@ -72,7 +73,9 @@ static void on_tb_translate(struct qemu_plugin_tb *tb, void *userdata)
     for (size_t i = 0; i < count; i++) {
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
         size_t size = qemu_plugin_insn_size(insn);
-        if (size > sizeof bytes) {
+        /* Most instructions cannot be a trap or a system call by their size
+         * alone: their bytes are not even copied. */
+        if (size > sizeof bytes || !(core.arch->matched_sizes & (UINT32_C(1) << size))) {
             continue;
         }
         qemu_plugin_insn_data(insn, bytes, size);
@@ -239,6 +242,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     core.verbose = parse_bool_arg("verbose", false);
 
     const gp_arch *arch = gp_arch_for_target(core.target);
+    core.arch = arch;
     if (!arch) {
         fprintf(stderr, "Fatal error: guestplug does not support QEMU target %s yet "
                 "(supported: %s)\n", core.target, gp_arch_supported_targets());

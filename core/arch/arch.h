@@ -134,6 +134,9 @@ typedef struct gp_arch {
      */
     gp_trap_kind (*match_trap)(const uint8_t *bytes, size_t length, uint64_t vaddr,
                                uint64_t *resume_pc);
+    /* Bit N set: an instruction of N bytes may be a trap or a system call
+     * instruction. Translation looks at no others. */
+    uint32_t matched_sizes;
     const gp_syscall_abi *syscall; /* NULL: no injection on this architecture yet */
     /* NULL: no page walk yet, so every hypercall that names guest memory
      * fails with -2 (never the unchecked access QEMU's vaddr API gives). */

@@ -16,6 +16,9 @@
 #include "guestplug/abi.h"
 #include "x86_paging.h"
 
+/* cpuid and syscall are 2 bytes, our nopl 7. */
+#define X86_MATCHED_SIZES ((UINT32_C(1) << 2) | (UINT32_C(1) << 7))
+
 static gp_trap_kind x86_match_trap(const uint8_t *bytes, size_t length, uint64_t vaddr,
                                    uint64_t *resume_pc)
 {
@@ -82,6 +85,7 @@ const gp_arch gp_arch_x86_64 = {
     .register_bytes = 8,
     .hypercall_registers = { "rax", "rbx", "rcx", "rdx", "rdi" },
     .match_trap = x86_match_trap,
+    .matched_sizes = X86_MATCHED_SIZES,
     .syscall = &x86_64_syscall,
     .paging = &gp_x86_user_paging,
 };
@@ -91,5 +95,6 @@ const gp_arch gp_arch_i386 = {
     .register_bytes = 4,
     .hypercall_registers = { "eax", "ebx", "ecx", "edx", "edi" },
     .match_trap = x86_match_trap,
+    .matched_sizes = X86_MATCHED_SIZES,
     .paging = &gp_x86_user_paging,
 };

@@ -35,6 +35,24 @@ static void support_levels_match_the_core(void **unused)
     }
 }
 
+/* Translation looks only at instructions of the sizes an architecture
+ * declares: its system call instruction must be one of them. */
+static void system_call_instructions_are_looked_at(void **unused)
+{
+    (void)unused;
+    g_auto(GStrv) targets = g_strsplit(gp_arch_supported_targets(), ", ", -1);
+    for (char **target = targets; *target; target++) {
+        const gp_arch *core = gp_arch_for_target(*target);
+        assert_non_null(core);
+        assert_true(core->matched_sizes != 0);
+        if (core->syscall) {
+            assert_true(core->matched_sizes & (UINT32_C(1) << core->syscall->syscall_length));
+            assert_true(core->syscall->match_syscall(core->syscall->syscall_bytes,
+                                                     core->syscall->syscall_length));
+        }
+    }
+}
+
 static void every_core_target_is_known(void **unused)
 {
     (void)unused;
@@ -76,6 +94,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(support_levels_match_the_core),
         cmocka_unit_test(every_core_target_is_known),
+        cmocka_unit_test(system_call_instructions_are_looked_at),
         cmocka_unit_test(generic_images_run_on_known_targets),
         cmocka_unit_test(refusal_says_what_works),
     };
