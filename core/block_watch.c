@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "guest_pc.h"
+
 static struct {
     struct qemu_plugin_scoreboard *score; /* one uint64_t mask per vCPU */
     gp_block_watch_fn handlers[GP_BLOCK_WATCHERS];
@@ -18,10 +20,13 @@ static uint64_t *mask_of(unsigned vcpu_index)
 
 static void on_block(unsigned int vcpu_index, void *userdata)
 {
+    (void)userdata;
     uint64_t bits = __atomic_load_n(mask_of(vcpu_index), __ATOMIC_RELAXED);
+    /* Not the block's translation-time address: see guest_pc.h. */
+    uint64_t block_pc = gp_guest_pc_block_start();
     for (int who = 0; who < GP_BLOCK_WATCHERS; who++) {
         if ((bits & (UINT64_C(1) << who)) && watch.handlers[who]) {
-            watch.handlers[who](vcpu_index, (uint64_t)(uintptr_t)userdata);
+            watch.handlers[who](vcpu_index, block_pc);
         }
     }
 }
@@ -81,6 +86,5 @@ void gp_block_watch_translate_tb(struct qemu_plugin_tb *tb)
     }
     qemu_plugin_register_vcpu_tb_exec_cond_cb(tb, on_block, QEMU_PLUGIN_CB_RW_REGS_PC,
                                               QEMU_PLUGIN_COND_NE,
-                                              (qemu_plugin_u64){ watch.score, 0 }, 0,
-                                              (void *)(uintptr_t)qemu_plugin_tb_vaddr(tb));
+                                              (qemu_plugin_u64){ watch.score, 0 }, 0, NULL);
 }

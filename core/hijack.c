@@ -445,6 +445,12 @@ void gp_hijack_start(gp_hijack *h, const gp_hijack_env *env, uint64_t site_pc,
     for (unsigned i = 0; takeover && i < env->clobbered_count; i++) {
         h->saved_clobbered[i] = gp_register_read(&env->clobbered[i]);
     }
+    if (env->options.verbose) {
+        gp_log("inject: taking a thread at 0x%" G_GINT64_MODIFIER "x, stack 0x%" G_GINT64_MODIFIER
+               "x, %s %" G_GINT64_FORMAT, site_pc, stack,
+               takeover ? "outside a system call; number register" : "its system call",
+               as_signed(env, h->saved[0]));
+    }
     begin(h, env, GP_STEP_GETPID);
 }
 

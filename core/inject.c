@@ -8,6 +8,7 @@
 
 #include "block_watch.h"
 #include "guest_memory.h"
+#include "guest_pc.h"
 #include "hijack.h"
 #include "log.h"
 #include "process_memo.h"
@@ -241,11 +242,22 @@ static char *thread_done(gp_hijack *h, bool *ok)
     return NULL;
 }
 
+/* Is the system call instruction at PC, in this process's executable
+ * memory? (An offset added to the wrong block start would not be.) */
+static bool is_syscall_at(uint64_t pc)
+{
+    const gp_syscall_abi *abi = inj.env.abi;
+    uint8_t bytes[sizeof abi->syscall_bytes];
+    gp_guest_view view = GP_GUEST_VIEW_INIT;
+    return gp_guest_executable(&view, pc, abi->syscall_length) &&
+           gp_guest_read(&view, pc, bytes, abi->syscall_length) &&
+           memcmp(bytes, abi->syscall_bytes, abi->syscall_length) == 0;
+}
+
 static void on_syscall(unsigned int vcpu_index, void *userdata)
 {
     (void)vcpu_index;
     uint64_t packed = (uint64_t)(uintptr_t)userdata;
-    uint64_t pc = packed & ((UINT64_C(1) << 56) - 1);
     uint64_t length = packed >> 56;
     char *reason = NULL;
     bool ok = false;
@@ -254,6 +266,11 @@ static void on_syscall(unsigned int vcpu_index, void *userdata)
     if (!inj.registers_ok || inj.state == STATE_IDLE) {
         g_mutex_unlock(&inj.lock);
         return;
+    }
+    uint64_t pc = gp_guest_pc_block_start() + (packed & ((UINT64_C(1) << 56) - 1));
+    if (!is_syscall_at(pc)) {
+        g_mutex_unlock(&inj.lock);
+        return; /* the PC register said something else: never steer on a guess */
     }
     uint64_t space = current_space();
     uint64_t stack = gp_register_read(&inj.env.stack);
@@ -383,13 +400,13 @@ static void on_block(unsigned vcpu_index, uint64_t block_pc)
 }
 
 void gp_inject_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
-                              uint64_t vaddr)
+                              uint64_t offset)
 {
-    /* The length rides in the top byte of the userdata with the address. */
-    if (inj.env.abi && inj.env.abi->match_syscall(bytes, size) && vaddr < (UINT64_C(1) << 56)) {
+    /* The length rides in the top byte of the userdata with the offset. */
+    if (inj.env.abi && inj.env.abi->match_syscall(bytes, size) && offset < (UINT64_C(1) << 56)) {
         qemu_plugin_register_vcpu_insn_exec_cond_cb(
             insn, on_syscall, QEMU_PLUGIN_CB_RW_REGS_PC, QEMU_PLUGIN_COND_EQ, inj.armed, 1,
-            (void *)(uintptr_t)(vaddr | (uint64_t)size << 56));
+            (void *)(uintptr_t)(offset | (uint64_t)size << 56));
     }
 }
 

@@ -56,9 +56,10 @@ void gp_inject_request(const char *daemon_token);
 void gp_inject_reset(void);
 
 void gp_inject_vcpu_init(unsigned vcpu_index);
-/* Translation: each instruction of a new block (BYTES at VADDR). */
+/* Translation: each instruction of a new block (BYTES at OFFSET from the
+ * block's start, guest_pc.h). */
 void gp_inject_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
-                              uint64_t vaddr);
+                              uint64_t offset);
 void gp_inject_shutdown(void);
 
 #endif

@@ -20,20 +20,31 @@ void gp_registers_load(void)
     g_mutex_unlock(&lock);
 }
 
-bool gp_register_find(const char *name, unsigned bytes, bool big_endian, gp_register *out)
+static bool find(const char *name, unsigned bytes, bool big_endian, bool read_only,
+                 gp_register *out)
 {
     bool found = false;
     g_mutex_lock(&lock);
     for (guint i = 0; descriptors && i < descriptors->len && !found; i++) {
         qemu_plugin_reg_descriptor *reg = &g_array_index(descriptors, qemu_plugin_reg_descriptor, i);
-        /* Writing a read-only register (the PC) aborts QEMU; never hand one out. */
-        if (strcmp(reg->name, name) == 0 && !reg->is_readonly) {
-            *out = (gp_register){ reg->handle, bytes, big_endian };
+        if (strcmp(reg->name, name) == 0 && reg->is_readonly == read_only) {
+            *out = (gp_register){ reg->handle, bytes, big_endian, read_only };
             found = true;
         }
     }
     g_mutex_unlock(&lock);
     return found;
+}
+
+bool gp_register_find(const char *name, unsigned bytes, bool big_endian, gp_register *out)
+{
+    return find(name, bytes, big_endian, false, out);
+}
+
+bool gp_register_find_read_only(const char *name, unsigned bytes, bool big_endian,
+                                gp_register *out)
+{
+    return find(name, bytes, big_endian, true, out);
 }
 
 static GByteArray *empty_scratch(void)
@@ -70,6 +81,7 @@ uint64_t gp_register_read(const gp_register *reg)
 
 void gp_register_write(const gp_register *reg, uint64_t value)
 {
+    g_assert(!reg->read_only);
     GByteArray *buffer = empty_scratch();
     uint8_t bytes[8];
 

@@ -16,13 +16,18 @@ typedef struct gp_register {
     struct qemu_plugin_register *handle;
     unsigned bytes;       /* how many bytes of the value to use */
     bool big_endian;
+    bool read_only;       /* writing it would abort QEMU (the PC) */
 } gp_register;
 
 /* Reads QEMU's register list; call on a vCPU thread (vcpu_init). */
 void gp_registers_load(void);
 
-/* The register named NAME, using BYTES bytes of it; false if QEMU has none. */
+/* The writable register named NAME, using BYTES bytes of it; false if
+ * QEMU has none. */
 bool gp_register_find(const char *name, unsigned bytes, bool big_endian, gp_register *out);
+/* A register QEMU only lets us read (the PC: writing it aborts QEMU). */
+bool gp_register_find_read_only(const char *name, unsigned bytes, bool big_endian,
+                                gp_register *out);
 
 /* Only from callbacks registered with R_REGS (read) or RW_REGS (write).
  * gp_register_read gives 0 for a register QEMU could not read; where 0

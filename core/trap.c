@@ -2,6 +2,7 @@
 #include "trap.h"
 
 #include "guest_memory.h"
+#include "guest_pc.h"
 #include "guestplug/abi.h"
 #include "log.h"
 #include "registers.h"
@@ -24,7 +25,7 @@ static uint64_t read_register(int which)
 static void on_trap(unsigned int vcpu_index, void *userdata)
 {
     (void)vcpu_index;
-    uint64_t resume_pc = (uint64_t)(uintptr_t)userdata;
+    uint64_t resume_offset = (uint64_t)(uintptr_t)userdata; /* in the block; 0: ours */
 
     if (!trap.registers_ok || read_register(REG_MAGIC) != GP_MAGIC) {
         return; /* not a hypercall: the instruction runs as what it is */
@@ -41,20 +42,20 @@ static void on_trap(unsigned int vcpu_index, void *userdata)
     uint64_t result = gp_hypercall_dispatch(trap.table, &trap.limits, &call, &memory,
                                             trap.arch->register_bytes);
     gp_register_write(&trap.registers[REG_MAGIC], result);
-    if (resume_pc) {
-        qemu_plugin_set_pc(resume_pc); /* does not return */
+    if (resume_offset) {
+        qemu_plugin_set_pc(gp_guest_pc_block_start() + resume_offset); /* does not return */
     }
 }
 
 void gp_trap_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
-                            uint64_t vaddr)
+                            uint64_t offset)
 {
-    uint64_t resume_pc = 0;
-    gp_trap_kind kind = trap.arch->match_trap(bytes, size, vaddr, &resume_pc);
+    uint64_t resume_offset = 0;
+    gp_trap_kind kind = trap.arch->match_trap(bytes, size, offset, &resume_offset);
     if (kind != GP_TRAP_NONE) {
         qemu_plugin_register_vcpu_insn_exec_cb(
             insn, on_trap, QEMU_PLUGIN_CB_RW_REGS_PC,
-            (void *)(uintptr_t)(kind == GP_TRAP_PANDA ? resume_pc : 0));
+            (void *)(uintptr_t)(kind == GP_TRAP_PANDA ? resume_offset : 0));
     }
 }
 

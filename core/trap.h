@@ -17,8 +17,9 @@ void gp_trap_init(const gp_arch *arch, gp_channel_table *table,
 /* QEMU callbacks, registered by core/plugin.c (QEMU keeps one callback per
  * event and plugin, so plugin.c fans each event out). */
 void gp_trap_vcpu_init(void);
-/* One instruction of a block being translated: BYTES[0..SIZE) at VADDR. */
+/* One instruction of a block being translated: BYTES[0..SIZE) at OFFSET
+ * from the block's start (guest_pc.h). */
 void gp_trap_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
-                            uint64_t vaddr);
+                            uint64_t offset);
 
 #endif

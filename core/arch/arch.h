@@ -124,13 +124,15 @@ typedef struct gp_user_paging {
 typedef struct gp_arch {
     const char *target;         /* QEMU's target name, qemu_info_t.target_name */
     unsigned register_bytes;    /* width of the hypercall registers */
+    const char *pc_register;    /* GDB name of the program counter (core/guest_pc.h) */
     bool big_endian;            /* byte order of register values from QEMU */
     /* GDB names of magic, op, channel, arg1, arg2; the result goes to magic. */
     const char *hypercall_registers[5];
     /*
      * Classifies the instruction BYTES[0..LENGTH) at VADDR. For a
      * GP_TRAP_PANDA trap, *RESUME_PC is where execution continues after
-     * skipping it, in qemu_plugin_set_pc's terms.
+     * skipping it, in qemu_plugin_set_pc's terms, relative to the same
+     * base as VADDR (the core passes offsets in the block: guest_pc.h).
      */
     gp_trap_kind (*match_trap)(const uint8_t *bytes, size_t length, uint64_t vaddr,
                                uint64_t *resume_pc);
