@@ -52,19 +52,18 @@ bool gp_process_memo_refused(gp_process_memo *memo, uint64_t space, uint64_t pid
 void gp_process_memo_add(gp_process_memo *memo, uint64_t space, uint64_t pid, int64_t now)
 {
     int at = find(memo, space);
-    gp_process_memo_entry *entry = at >= 0 ? &memo->entries[at] : NULL;
-    if (!entry && memo->count < GP_PROCESS_MEMO_SIZE) {
-        entry = &memo->entries[memo->count++];
+    if (at < 0 && memo->count < GP_PROCESS_MEMO_SIZE) {
+        at = (int)memo->count++;
     }
-    if (!entry) {
-        entry = &memo->entries[0];
+    if (at < 0) {
+        at = 0; /* full: the oldest entry goes */
         for (unsigned i = 1; i < memo->count; i++) {
-            if (memo->entries[i].added < entry->added) {
-                entry = &memo->entries[i];
+            if (memo->entries[i].added < memo->entries[at].added) {
+                at = (int)i;
             }
         }
     }
-    *entry = (gp_process_memo_entry){
+    memo->entries[at] = (gp_process_memo_entry){
         .space = space,
         .pid = pid,
         .recheck_at = now + GP_PROCESS_MEMO_FIRST_RECHECK_US,
