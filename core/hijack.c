@@ -43,7 +43,7 @@ static const char *const tmpfs_dirs[] = { "/dev/shm/", "/tmp/", "/run/" };
 static const char *const initramfs_markers[] = { "/etc/initrd-release", "/conf/initramfs.conf" };
 
 static const char *const step_names[] = {
-    "getpid", "getuid", "mmap", "prctl", "faccessat", "memfd_create", "openat", "fchmod",
+    "getpid", "getuid", "mmap", "prctl", "prctl", "faccessat", "memfd_create", "openat", "fchmod",
     "write", "close", "vfork", "setsid", "execveat", "execve", "exit_group", "close",
     "unlinkat", "munmap", "restore",
 };
@@ -232,6 +232,9 @@ static void begin(gp_hijack *h, const gp_hijack_env *env, gp_hijack_step next)
         return;
     case GP_STEP_PRCTL:
         issue(env, nr->prctl, abi->pr_get_name, h->scratch + AT_COMM, 0, 0);
+        return;
+    case GP_STEP_SECCOMP:
+        issue(env, nr->prctl, abi->pr_get_seccomp, 0, 0, 0);
         return;
     case GP_STEP_PROBE_INITRAMFS: {
         const char *marker = initramfs_markers[h->marker];
@@ -532,10 +535,25 @@ void gp_hijack_advance(gp_hijack *h, const gp_hijack_env *env, uint64_t result, 
         if (env->options.comm[0] && (!named || strncmp(comm, env->options.comm, 16) != 0)) {
             refuse(h, env, GP_REFUSED_COMM, now);
         } else {
-            after_name(h, env);
+            begin(h, env, GP_STEP_SECCOMP);
         }
         return;
     }
+    case GP_STEP_SECCOMP:
+        /* 0: no filter. A filtered process (a systemd service's
+         * SystemCallFilter=) may be killed by the next call we make, and a
+         * daemon started there would inherit the filter. (Strict mode, 1,
+         * never gets here: prctl itself kills it.) */
+        if (value != 0) {
+            if (env->options.verbose) {
+                gp_log("inject: a seccomp filter limits its system calls (prctl: %" G_GINT64_FORMAT
+                       ")", value);
+            }
+            refuse(h, env, GP_REFUSED_SECCOMP, now);
+        } else {
+            after_name(h, env);
+        }
+        return;
     case GP_STEP_PROBE_INITRAMFS:
         if (value == 0) {
             if (env->options.verbose) {

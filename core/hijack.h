@@ -2,7 +2,7 @@
 /*
  * One hijacked guest thread and the chain of system calls it runs for the
  * injector (core/inject.h says how a thread is chosen): who is it (getpid,
- * getuid, prctl(PR_GET_NAME)), is it in an initramfs that will hand over to
+ * getuid, prctl(PR_GET_NAME)), is it sandboxed by seccomp, is it in an initramfs that will hand over to
  * the real root, then a scratch mapping, the daemon written into a memfd
  * (or a tmpfs file), vfork, and in the child setsid and an exec by
  * execveat(fd, "", AT_EMPTY_PATH), then /proc/self/fd/N, then the tmpfs
@@ -51,7 +51,8 @@ typedef struct gp_hijack_env {
 } gp_hijack_env;
 
 typedef enum gp_hijack_step {
-    GP_STEP_GETPID, GP_STEP_GETUID, GP_STEP_MMAP, GP_STEP_PRCTL, GP_STEP_PROBE_INITRAMFS,
+    GP_STEP_GETPID, GP_STEP_GETUID, GP_STEP_MMAP, GP_STEP_PRCTL, GP_STEP_SECCOMP,
+    GP_STEP_PROBE_INITRAMFS,
     GP_STEP_MEMFD, GP_STEP_OPEN, GP_STEP_FCHMOD, GP_STEP_WRITE, GP_STEP_CLOSE_FILE,
     GP_STEP_VFORK, GP_STEP_SETSID, GP_STEP_EXECVEAT, GP_STEP_EXECVE, GP_STEP_EXIT,
     GP_STEP_CLOSE, GP_STEP_UNLINK, GP_STEP_MUNMAP, GP_STEP_RESTORE,
@@ -65,6 +66,7 @@ typedef enum gp_hijack_refusal {
     GP_REFUSED_UID,       /* inject_uid=0 and it is not root */
     GP_REFUSED_COMM,      /* inject_comm does not match its name */
     GP_REFUSED_INITRAMFS, /* an initramfs that hands over to the real root */
+    GP_REFUSED_SECCOMP,   /* sandboxed: a seccomp filter limits its system calls */
     GP_REFUSED_FAILED,    /* a step failed: see failure */
     GP_REFUSED_ABANDONED, /* it stopped answering, so it is only undone */
 } gp_hijack_refusal;

@@ -123,6 +123,10 @@ static char *refusal_summary(void)
     g_autofree char *initramfs = g_strdup_printf(
         "%u in an initramfs that hands over to the real root (inject_initramfs=on allows "
         "them, for a guest that stays there)", n[GP_REFUSED_INITRAMFS]);
+    g_autofree char *seccomp = g_strdup_printf(
+        "%u sandboxed by a seccomp filter (a systemd service's SystemCallFilter=: the next "
+        "call could kill it, and a daemon started there would inherit the filter)",
+        n[GP_REFUSED_SECCOMP]);
     g_autofree char *failed = g_strdup_printf("%u where a step failed, the last %s",
                                               n[GP_REFUSED_FAILED], inj.last_failure);
     g_autofree char *silent = g_strdup_printf("%u that stopped answering",
@@ -138,6 +142,9 @@ static char *refusal_summary(void)
     }
     if (n[GP_REFUSED_INITRAMFS]) {
         add_item(text, initramfs);
+    }
+    if (n[GP_REFUSED_SECCOMP]) {
+        add_item(text, seccomp);
     }
     if (n[GP_REFUSED_FAILED]) {
         add_item(text, failed);

@@ -57,7 +57,7 @@ typedef struct gp_syscall_abi {
     uint64_t open_create_exclusive;
     int64_t at_fdcwd;
     uint64_t at_empty_path; /* execveat of the descriptor itself (Linux 3.19) */
-    uint64_t pr_get_name;
+    uint64_t pr_get_name, pr_get_seccomp;
     int64_t eexist; /* the errno of a name that is taken */
     /* The name of a guest errno value ("ENOENT"); NULL: the host's numbers
      * are the guest's (every architecture but MIPS). */

@@ -77,6 +77,7 @@ static const gp_syscall_abi x86_64_syscall = {
     .at_fdcwd = AT_FDCWD,
     .at_empty_path = AT_EMPTY_PATH,
     .pr_get_name = PR_GET_NAME,
+    .pr_get_seccomp = PR_GET_SECCOMP,
     .eexist = EEXIST,
 };
 
