@@ -2,8 +2,11 @@
 #include "guest_plugins.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "callback_context.h"
 #include "daemon_protocol.h"
@@ -18,7 +21,6 @@
 _Static_assert(GP_DAEMON_TOKEN_LENGTH == GP_TOKEN_LENGTH, "LOAD frames carry whole tokens");
 
 #define MAX_GUEST_PLUGIN_BYTES (256u << 20)
-#define DATA_PER_FRAME (GP_DAEMON_MAX_FRAME - GP_DAEMON_HEADER_SIZE)
 /* While plugins are on their way or running, a daemon silent this long
  * (wall clock) is pinged, so that its death does not go unnoticed. */
 #define KEEPALIVE_US (1 * G_USEC_PER_SEC)
@@ -146,21 +148,46 @@ static void fail_plugin(guest_plugin *plugin, int error, const char *detail, GAr
     queue_event(events, plugin, GP_GUEST_PLUGIN_FAILED, error, detail);
 }
 
-/* Queues LOAD and the ELF in DATA frames on channel 0. Lock held. */
+/* Reads LENGTH bytes at OFFSET of FD into TO: true if all were there. */
+static bool read_elf_part(int fd, gsize offset, uint8_t *to, size_t length)
+{
+    for (size_t done = 0; done < length;) {
+        ssize_t got = pread(fd, to + done, length - done, (off_t)(offset + done));
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            return false;
+        }
+        done += (size_t)got;
+    }
+    return true;
+}
+
+/*
+ * Queues LOAD and the ELF in DATA frames on channel 0. Lock held. Each
+ * frame's ELF bytes are read from the file straight behind its header, so
+ * the ELF is copied once here and once into the queue.
+ */
 static void send_load(guest_plugin *plugin, GArray *events)
 {
-    g_autofree char *elf = NULL;
-    gsize size = 0;
-    g_autoptr(GError) error = NULL;
-
-    if (!g_file_get_contents(plugin->path, &elf, &size, &error)) {
-        fail_plugin(plugin, 0, error->message, events);
+    int fd = open(plugin->path, O_RDONLY | O_CLOEXEC);
+    struct stat info;
+    if (fd < 0 || fstat(fd, &info) < 0) {
+        g_autofree char *why = g_strdup_printf("cannot read %s: %s", plugin->path,
+                                               g_strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        fail_plugin(plugin, 0, why, events);
         return;
     }
+    gsize size = info.st_size > 0 ? (gsize)info.st_size : 0;
     if (size == 0 || size > MAX_GUEST_PLUGIN_BYTES) {
         g_autofree char *why = g_strdup_printf("%s is %s (limit %u MiB)", plugin->path,
                                                size ? "too large" : "empty",
                                                MAX_GUEST_PLUGIN_BYTES >> 20);
+        close(fd);
         fail_plugin(plugin, 0, why, events);
         return;
     }
@@ -169,15 +196,28 @@ static void send_load(guest_plugin *plugin, GArray *events)
     size_t load_length = gp_daemon_put_load(load_frame, plugin->request, size, plugin->name,
                                             plugin->token);
     int result = gp_channel_table_push(gpm.table, GP_DAEMON_CHANNEL, load_frame, load_length);
-    uint8_t *frame = g_malloc(GP_DAEMON_MAX_FRAME);
-    for (gsize offset = 0; result == 0 && offset < size; offset += DATA_PER_FRAME) {
-        size_t chunk = MIN(size - offset, DATA_PER_FRAME);
+    bool read_ok = true;
+    uint8_t *frame = g_malloc(GP_DAEMON_HEADER_SIZE + MIN(size, GP_DAEMON_MAX_DATA));
+    for (gsize offset = 0; result == 0 && read_ok && offset < size;
+         offset += GP_DAEMON_MAX_DATA) {
+        size_t chunk = MIN(size - offset, GP_DAEMON_MAX_DATA);
         gp_daemon_put_header(frame, GP_DAEMON_DATA, (uint32_t)chunk, plugin->request);
-        memcpy(frame + GP_DAEMON_HEADER_SIZE, elf + offset, chunk);
-        result = gp_channel_table_push(gpm.table, GP_DAEMON_CHANNEL, frame,
-                                       GP_DAEMON_HEADER_SIZE + chunk);
+        read_ok = read_elf_part(fd, offset, frame + GP_DAEMON_HEADER_SIZE, chunk);
+        if (read_ok) {
+            result = gp_channel_table_push(gpm.table, GP_DAEMON_CHANNEL, frame,
+                                           GP_DAEMON_HEADER_SIZE + chunk);
+        }
     }
     g_free(frame);
+    close(fd);
+    if (!read_ok) {
+        /* What was queued of it never completes: the daemon drops it at the
+         * next LOAD, as after a full queue. */
+        g_autofree char *why = g_strdup_printf("%s could not be read whole (was it changed "
+                                               "while being sent?)", plugin->path);
+        fail_plugin(plugin, 0, why, events);
+        return;
+    }
     if (result < 0) {
         fail_plugin(plugin, -result, "channel 0's queue is full (raise queue_limit=)", events);
         return;
@@ -288,8 +328,8 @@ static bool drop_frame(void *context, const uint8_t *bytes, size_t length)
  * plugins' LOADs too, since they are sent again. Lock held. */
 static void drop_daemon_queue(void)
 {
-    while (gp_channel_table_pop(gpm.table, GP_CALLER_HOST, GP_DAEMON_CHANNEL,
-                                GP_DAEMON_MAX_FRAME, drop_frame, NULL) > 0) {
+    while (gp_channel_table_pop(gpm.table, GP_CALLER_HOST, GP_DAEMON_CHANNEL, SIZE_MAX,
+                                drop_frame, NULL) > 0) {
     }
 }
 
@@ -512,6 +552,30 @@ static gp_channel_id refuse(const char *name, const char *why)
     return GP_CHANNEL_INVALID;
 }
 
+/* PLUGIN, whose channel TOKEN now claims, is to run (again): the runner
+ * hears it was requested. Lock held. */
+static void begin_run(guest_plugin *plugin, const gp_token *token)
+{
+    gp_token_format(token, plugin->token);
+    gp_runner_link_guest_plugin(plugin->name, "requested", 0, "");
+    plugin->state = PLUGIN_PENDING;
+    plugin->daemons_lost = 0;
+}
+
+/* Plugins are PENDING: ask the daemon whether it is still there (the
+ * LOADs follow its PONG), or have one injected. Lock held; true if the
+ * caller must call request_injection() once the lock is dropped. */
+static bool reach_daemon(void)
+{
+    if (gpm.daemon_up) {
+        if (!gpm.ping) {
+            send_ping();
+        }
+        return false;
+    }
+    return want_daemon();
+}
+
 static gp_channel_id load(const char *name, const char *explicit_path, gp_channel_recv_fn cb,
                           void *opaque)
 {
@@ -593,20 +657,10 @@ static gp_channel_id load(const char *name, const char *explicit_path, gp_channe
             refused = "its token is another channel's";
         }
         if (plugin) {
-            gp_token_format(&token, plugin->token);
-            gp_runner_link_guest_plugin(name, "requested", 0, "");
             plugin->path = g_steal_pointer(&path);
-            plugin->state = PLUGIN_PENDING;
-            plugin->daemons_lost = 0;
             channel = plugin->channel;
-            if (gpm.daemon_up) {
-                /* Is it still there? The LOAD follows its PONG. */
-                if (!gpm.ping) {
-                    send_ping();
-                }
-            } else {
-                need_daemon = want_daemon();
-            }
+            begin_run(plugin, &token);
+            need_daemon = reach_daemon();
         }
     }
     g_mutex_unlock(&gpm.lock);
@@ -673,6 +727,44 @@ void gp_guest_plugins_injected(bool ok, const char *reason)
     }
     g_mutex_unlock(&gpm.lock);
     deliver_events(events);
+}
+
+unsigned gp_guest_plugins_reload(void)
+{
+    unsigned reloaded = 0;
+    bool inject = false;
+    GArray *events = g_array_new(FALSE, FALSE, sizeof(pending_event));
+    g_mutex_lock(&gpm.lock);
+    for (guint i = 0; gpm.plugins && i < gpm.plugins->len; i++) {
+        guest_plugin *plugin = g_ptr_array_index(gpm.plugins, i);
+        gp_token token;
+        if (plugin->state == PLUGIN_PENDING || plugin->state == PLUGIN_SENT) {
+            continue; /* on its way already */
+        }
+        if (!gp_token_generate(&token) ||
+            gp_channel_table_set_token(gpm.table, plugin->channel, &token) < 0) {
+            gp_log("guest plugin \"%s\" is not loaded again: cannot make a token for its "
+                   "channel (getrandom failed)", plugin->name);
+            continue;
+        }
+        if (plugin->state == PLUGIN_RUNNING) {
+            /* Its guest is gone, whether or not the code flush of the
+             * revert has been seen yet. */
+            queue_event(events, plugin, GP_GUEST_PLUGIN_LOST, 0,
+                        "the guest was reverted to a snapshot while it ran");
+        }
+        begin_run(plugin, &token);
+        reloaded++;
+    }
+    if (reloaded) {
+        inject = reach_daemon();
+    }
+    g_mutex_unlock(&gpm.lock);
+    deliver_events(events);
+    if (inject) {
+        request_injection();
+    }
+    return reloaded;
 }
 
 void gp_guest_plugins_reset(void)

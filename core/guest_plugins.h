@@ -30,6 +30,16 @@ void gp_guest_plugins_injected(bool ok, const char *reason);
 void gp_guest_plugins_reset(void);
 
 /*
+ * Every guest plugin host plugins loaded that is not on its way to the
+ * guest already is loaded again, with its callbacks, a fresh token and its
+ * ELF read again: the runner's "reload", right after it reverted the
+ * guest. A plugin still counted as running is reported LOST first (the
+ * guest it ran in is gone, even if the revert's code flush has not been
+ * seen yet). Returns how many were loaded again.
+ */
+unsigned gp_guest_plugins_reload(void);
+
+/*
  * Where guest plugin NAME is for ARCH_DIR: the first existing of
  * BUILD_DIR/guest/ARCH/NAME and PREFIX_DIR/guest/ARCH/NAME. NULL if none;
  * the paths tried go to SEARCHED.

@@ -16,8 +16,10 @@
 #include "guest_clock.h"
 #include "guest_log.h"
 #include "guest_memory.h"
+#include "guest_pc.h"
 #include "guest_plugins.h"
 #include "inject.h"
+#include "runner_commands.h"
 #include "runner_link.h"
 #include "export.h"
 #include "host_api.h"
@@ -28,7 +30,7 @@
 #include "trap.h"
 
 /* SPEC §4 defaults. */
-#define DEFAULT_DAEMON_PING_MS 2000 /* guest run time; the daemon polls every 10 ms */
+#define DEFAULT_DAEMON_PING_MS 2000 /* guest run time; an idle daemon looks every 10 ms */
 #define DEFAULT_QUEUE_LIMIT (UINT64_C(64) << 20)
 #define DEFAULT_MAX_MESSAGE (UINT64_C(16) << 20)
 #define DEFAULT_MAX_CHANNELS 4096
@@ -52,6 +54,7 @@ static void on_vcpu_init(unsigned int vcpu_index, void *userdata)
 {
     (void)userdata;
     gp_registers_load();
+    gp_guest_pc_init(core.arch);
     gp_trap_vcpu_init();
     gp_block_watch_vcpu_init(vcpu_index);
     gp_inject_vcpu_init(vcpu_index);
@@ -68,6 +71,8 @@ static void on_tb_translate(struct qemu_plugin_tb *tb, void *userdata)
     (void)userdata;
     size_t count = qemu_plugin_tb_n_insns(tb);
     uint8_t bytes[16]; /* longer than any instruction we match */
+    /* Instructions are known by their offset in the block: guest_pc.h. */
+    uint64_t block_vaddr = qemu_plugin_tb_vaddr(tb);
 
     gp_block_watch_translate_tb(tb);
     for (size_t i = 0; i < count; i++) {
@@ -79,9 +84,9 @@ static void on_tb_translate(struct qemu_plugin_tb *tb, void *userdata)
             continue;
         }
         qemu_plugin_insn_data(insn, bytes, size);
-        uint64_t vaddr = qemu_plugin_insn_vaddr(insn);
-        gp_trap_translate_insn(insn, bytes, size, vaddr);
-        gp_inject_translate_insn(insn, bytes, size, vaddr);
+        uint64_t offset = qemu_plugin_insn_vaddr(insn) - block_vaddr;
+        gp_trap_translate_insn(insn, bytes, size, offset);
+        gp_inject_translate_insn(insn, bytes, size, offset);
     }
 }
 
@@ -147,6 +152,7 @@ static void on_qemu_exit(void *userdata)
 {
     (void)userdata;
     /* Their threads deliver events to host plugins: stop them first. */
+    gp_runner_commands_stop();
     gp_guest_clock_shutdown();
     gp_inject_shutdown();
     gp_host_plugins_unload_all();
@@ -286,6 +292,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     gp_guest_plugins_init(core.channels, core.target, can_inject, (unsigned)ping_ms);
     const char *runner_fd = gp_core_args_get(core.args, "runner_fd");
     gp_runner_link_init(runner_fd ? atoi(runner_fd) : -1);
+    const char *runner_commands_fd = gp_core_args_get(core.args, "runner_commands_fd");
+    gp_runner_commands_start(runner_commands_fd ? atoi(runner_commands_fd) : -1);
     if (core.verbose) {
         gp_log("core loaded into QEMU (target %s, plugin API %d..%d, %d vCPUs)",
                core.target, info->version.min, info->version.cur,

@@ -7,6 +7,8 @@
  *   plugin NAME EVENT VALUE DETAIL...   a guest plugin's life: requested,
  *                                       started, failed, exited, lost, or
  *                                       daemon_gone (sent again, unfinished)
+ *   reloaded COUNT                      the answer to the runner's "reload"
+ *                                       (core/runner_commands.c)
  *
  * The runner decides from these when a run is over and how it went
  * (runner/analysis.c parses them).
@@ -74,6 +76,13 @@ void gp_runner_link_guest_plugin(const char *name, const char *event, int value,
 {
     g_autofree char *line = g_strdup_printf("plugin %s %s %d %s", name, event, value,
                                             detail ? detail : "");
+    report(line);
+}
+
+void gp_runner_link_reloaded(unsigned count)
+{
+    char line[32];
+    snprintf(line, sizeof line, "reloaded %u", count);
     report(line);
 }
 

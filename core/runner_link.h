@@ -18,4 +18,8 @@ bool gp_runner_link_active(void);
 void gp_runner_link_guest_plugin(const char *name, const char *event, int value,
                                  const char *detail);
 
+/* Answers the runner's "reload" (runner_commands.c): COUNT guest plugins
+ * were loaded again, and their "requested" reports came before this. */
+void gp_runner_link_reloaded(unsigned count);
+
 #endif

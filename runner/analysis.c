@@ -29,6 +29,7 @@ struct gp_analysis {
     int end_status;
     GPtrArray *plugins; /* guest_plugin *, in request order */
     char *failure;
+    guint reload_answers; /* "reloaded N" reports */
 };
 
 static void guest_plugin_free(gpointer data)
@@ -126,6 +127,8 @@ void gp_analysis_take_line(gp_analysis *analysis, const char *line)
         }
     } else if (g_str_has_prefix(line, "plugin ")) {
         take_plugin_report(analysis, line + strlen("plugin "));
+    } else if (g_str_has_prefix(line, "reloaded ")) {
+        analysis->reload_answers++;
     }
 }
 
@@ -156,6 +159,17 @@ void gp_analysis_read(gp_analysis *analysis)
         close(analysis->fd);
         analysis->fd = -1;
     }
+}
+
+void gp_analysis_begin_again(gp_analysis *analysis)
+{
+    analysis->ended = false;
+    analysis->end_status = 0;
+}
+
+guint gp_analysis_reload_answers(const gp_analysis *analysis)
+{
+    return analysis->reload_answers;
 }
 
 bool gp_analysis_ended(const gp_analysis *analysis)

@@ -35,6 +35,13 @@ char *gp_analysis_describe_unfinished(const gp_analysis *analysis);
  * exited with status 3"), or NULL when none did. */
 const char *gp_analysis_failure(const gp_analysis *analysis);
 
+/* The guest plugins are loaded again (gp_vm_reload_guest_plugins): an
+ * end of the analysis from before no longer counts. */
+void gp_analysis_begin_again(gp_analysis *analysis);
+
+/* How many "reloaded N" answers to the runner's reloads have come. */
+guint gp_analysis_reload_answers(const gp_analysis *analysis);
+
 /* Parses one report line (without its newline); exposed for the tests. */
 void gp_analysis_take_line(gp_analysis *analysis, const char *line);
 

@@ -11,10 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define ARCHIVE_URL "http://deb.debian.org/debian"
-#define SUITE "bookworm"
+#define ARCHIVE_URL GP_DEBIAN_ARCHIVE_URL
+#define SUITE GP_DEBIAN_SUITE
 #define KEYRING "/usr/share/keyrings/debian-archive-keyring.gpg"
-#define NETWORK_FIX "check network access to deb.debian.org (plain HTTP, port 80; apt honours http_proxy)"
+#define NETWORK_FIX GP_DEBIAN_NETWORK_FIX
 
 struct gp_apt {
     char *dir;

@@ -22,6 +22,13 @@
 #include <glib.h>
 #include <stdbool.h>
 
+/* The archive and suite every generic image is built from, whatever its
+ * userland, and what to check when it cannot be reached. */
+#define GP_DEBIAN_ARCHIVE_URL "http://deb.debian.org/debian"
+#define GP_DEBIAN_SUITE "bookworm"
+#define GP_DEBIAN_NETWORK_FIX \
+    "check network access to deb.debian.org (plain HTTP, port 80; apt honours http_proxy)"
+
 typedef struct gp_apt gp_apt;
 
 /* One downloaded package. */

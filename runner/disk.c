@@ -54,6 +54,19 @@ static char *run_qemu_img(const gp_qemu *qemu, const char *const *args, GError *
     return g_steal_pointer(&out);
 }
 
+bool gp_disk_create_overlay(const gp_qemu *qemu, const char *backing, const char *path,
+                            GError **error)
+{
+    const char *args[] = { "create", "-q", "-f", "qcow2", "-b", backing, "-F", "qcow2", path,
+                           NULL };
+    g_autofree char *out = run_qemu_img(qemu, args, error);
+    if (!out) {
+        g_prefix_error(error, "could not make the disk %s on %s: ", path, backing);
+        return false;
+    }
+    return true;
+}
+
 static void snapshot_free(gpointer data)
 {
     gp_disk_snapshot *snapshot = data;

@@ -44,6 +44,12 @@ bool gp_disk_require_snapshot(const gp_qemu *qemu, const char *disk, const char 
 bool gp_disk_delete_snapshot_with(const gp_qemu *qemu, const char *disk, const char *name,
                                   GError **error);
 
+/* Creates PATH, a qcow2 overlay on the qcow2 BACKING (an absolute path,
+ * which PATH records): the guest's writes go to PATH, BACKING stays as it
+ * is. How a run gets a private root disk from an image's rootfs.qcow2. */
+bool gp_disk_create_overlay(const gp_qemu *qemu, const char *backing, const char *path,
+                            GError **error);
+
 /* The QEMU whose qemu-img reads disks when no VM names one. */
 gp_qemu *gp_disk_locate_qemu(GError **error);
 

@@ -57,6 +57,9 @@ const char *gp_guest_options_problem(const gp_guest_options *o)
         return "give either -g ARCH (a generic image) or --arch ARCH with your own "
                "--kernel/--disk";
     }
+    if (o->userland && !o->generic) {
+        return "--userland chooses the userland of a generic image; use it with -g ARCH";
+    }
     if (o->generic && describes_own_guest(o)) {
         return "--kernel, --initrd, --disk, --disk-if, --append, --machine, --cpu, "
                "--qemu-arg and --prompt describe your own guest; use --arch, not -g";
@@ -98,6 +101,7 @@ gp_vm *gp_guest_options_new_vm(const gp_guest_options *o, int command_timeout,
         return NULL;
     }
     bool failed = (!o->generic && configure_own_guest(vm, o) < 0) ||
+                  (o->userland && gp_vm_set_userland(vm, o->userland) < 0) ||
                   (o->memory && gp_vm_set_memory(vm, o->memory) < 0) ||
                   gp_vm_set_timeouts(vm, command_timeout, o->boot_timeout) < 0 ||
                   (o->snapshot && gp_vm_set_start_snapshot(vm, o->snapshot) < 0);
@@ -120,7 +124,7 @@ char *gp_guest_options_refuse_plugins(const gp_guest_options *o)
 
 void gp_guest_options_clear(gp_guest_options *o)
 {
-    char **strings[] = { &o->generic, &o->arch, &o->kernel, &o->initrd, &o->disk,
+    char **strings[] = { &o->generic, &o->userland, &o->arch, &o->kernel, &o->initrd, &o->disk,
                          &o->disk_interface, &o->append, &o->machine, &o->cpu, &o->memory,
                          &o->prompt, &o->snapshot };
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++) {

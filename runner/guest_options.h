@@ -15,6 +15,7 @@
 
 typedef struct gp_guest_options {
     char *generic; /* -g ARCH; only where the verb offers it */
+    char *userland; /* --userland NAME, with -g */
     char *arch, *kernel, *initrd, *disk, *disk_interface, *append, *machine, *cpu, *memory;
     char *prompt, *snapshot;
     char **qemu_args;

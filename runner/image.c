@@ -4,13 +4,16 @@
  * in the recipe directory (images/: package list, exclusions, configuration
  * script, overlay files) and in the architecture table (kernel package);
  * this file only knows *how*: fetch with a private apt, unpack with
- * dpkg-deb and tar, configure with image_setup, archive with cpio.
+ * dpkg-deb and tar, configure with image_setup, archive with cpio. It also
+ * runs every build (lock, partial directory, rename into place); the debian
+ * userland's steps are in image_debian.c.
  */
 #include "image.h"
 
 #include "apt.h"
 #include "cpio.h"
 #include "error.h"
+#include "image_build.h"
 #include "image_setup.h"
 #include "image_tool.h"
 #include "paths.h"
@@ -25,7 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define N_STEPS 7
+#define BUSYBOX_STEPS 7
 #define LISTS_MAX_AGE (24 * 60 * 60)
 /* The guest never sees the disk; it only needs to be a qcow2 so savevm has
  * somewhere to put the VM state, which does not count against this size. */
@@ -38,23 +41,18 @@ typedef struct recipe_pkg {
 } recipe_pkg;
 
 typedef struct build {
-    const gp_arch_info *arch;
-    const char *const *qemu_img;
+    gp_image_job job; /* its strings are the ones below */
     char *images_dir; /* <cache>/images */
     char *cache;
     char *recipe;     /* images/ recipe directory */
-    char *tmp;        /* <cache>/images/.<arch>.partial-XXXXXX */
+    char *tmp;        /* <cache>/images/.<name>.partial-XXXXXX */
     char *root;       /* tmp/root: the staging tree */
-    gp_tool_log *log;
     gp_apt *apt;
     GPtrArray *pkgs;  /* recipe_pkg */
     GStrv excludes;
     char *kernel_pkg; /* linux-image-6.1.0-50-amd64 */
     GPtrArray *debs;  /* gp_apt_deb: kernel first, then pkgs in order */
     GArray *nodes;    /* gp_cpio_node */
-    int step;
-    char *label;
-    gint64 start;     /* monotonic microseconds */
 } build;
 
 static void recipe_pkg_free(gpointer p)
@@ -72,7 +70,7 @@ static void build_clear(build *b)
     g_free(b->recipe);
     g_free(b->tmp);
     g_free(b->root);
-    gp_tool_log_close(b->log);
+    gp_tool_log_close(b->job.log);
     gp_apt_free(b->apt);
     if (b->pkgs) {
         g_ptr_array_unref(b->pkgs);
@@ -85,57 +83,65 @@ static void build_clear(build *b)
     if (b->nodes) {
         g_array_unref(b->nodes);
     }
-    g_free(b->label);
+    g_free(b->job.label);
 }
 
 void gp_image_free(gp_image *image)
 {
     if (image) {
+        g_free(image->name);
         g_free(image->dir);
         g_free(image->kernel);
         g_free(image->initrd);
         g_free(image->disk);
+        g_free(image->root_fs);
         g_free(image);
     }
 }
 
-gp_image *gp_image_locate(const gp_arch_info *arch, bool *complete)
+gp_image *gp_image_locate(const gp_arch_info *arch, const gp_userland *userland,
+                          bool *complete)
 {
     g_autofree char *cache = gp_cache_dir();
     gp_image *image = g_new0(gp_image, 1);
 
-    image->dir = g_build_filename(cache, "images", arch->name, NULL);
+    image->userland = userland;
+    image->name = gp_userland_image_name(userland, arch);
+    image->dir = g_build_filename(cache, "images", image->name, NULL);
     image->kernel = g_build_filename(image->dir, "vmlinuz", NULL);
-    image->initrd = g_build_filename(image->dir, "initrd.gz", NULL);
+    image->initrd = g_build_filename(image->dir, userland->initrd_name, NULL);
     image->disk = g_build_filename(image->dir, "disk.qcow2", NULL);
+    if (userland->root_disk) {
+        image->root_fs = g_build_filename(image->dir, "rootfs.qcow2", NULL);
+    }
     if (complete) {
+        /* A root disk's disk.qcow2 is made on it by the first boot. */
+        const char *last = userland->root_disk ? image->root_fs : image->disk;
         *complete = g_file_test(image->kernel, G_FILE_TEST_IS_REGULAR) &&
                     g_file_test(image->initrd, G_FILE_TEST_IS_REGULAR) &&
-                    g_file_test(image->disk, G_FILE_TEST_IS_REGULAR);
+                    g_file_test(last, G_FILE_TEST_IS_REGULAR);
     }
     return image;
 }
 
-static void step(build *b, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
-/* Announces the next step; its label also heads any error from it. */
-static void step(build *b, const char *fmt, ...)
+void gp_image_job_step(gp_image_job *job, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    g_free(b->label);
-    b->label = g_strdup_vprintf(fmt, ap);
+    g_free(job->label);
+    job->label = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    b->step++;
-    fprintf(stderr, "guestplug: image %s [%d/%d] %s\n", b->arch->name, b->step, N_STEPS,
-            b->label);
-    gp_tool_log_printf(b->log, "guestplug: [%d/%d] %s (at %.1f s)\n", b->step, N_STEPS,
-                       b->label, (double)(g_get_monotonic_time() - b->start) / 1e6);
+    job->step++;
+    fprintf(stderr, "guestplug: image %s [%d/%d] %s\n", job->name, job->step, job->n_steps,
+            job->label);
+    gp_tool_log_printf(job->log, "guestplug: [%d/%d] %s (at %.1f s)\n", job->step,
+                       job->n_steps, job->label,
+                       (double)(g_get_monotonic_time() - job->start) / 1e6);
 }
 
-static bool fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+#define step(b, ...) gp_image_job_step(&(b)->job, __VA_ARGS__)
 
-static bool fail(GError **error, const char *fmt, ...)
+bool gp_image_job_fail(GError **error, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -145,8 +151,9 @@ static bool fail(GError **error, const char *fmt, ...)
     return false;
 }
 
-/* Reads a recipe file as lines of words, without comments and blanks. */
-static GPtrArray *read_recipe_lines(const char *path, GError **error)
+#define fail gp_image_job_fail
+
+GPtrArray *gp_image_recipe_lines(const char *path, GError **error)
 {
     g_autofree char *text = NULL;
     if (!g_file_get_contents(path, &text, NULL, error)) {
@@ -180,7 +187,7 @@ static bool load_recipe(build *b, GError **error)
 {
     g_autofree char *packages = g_build_filename(b->recipe, "packages", NULL);
     g_autofree char *exclude = g_build_filename(b->recipe, "exclude", NULL);
-    g_autoptr(GPtrArray) rows = read_recipe_lines(packages, error);
+    g_autoptr(GPtrArray) rows = gp_image_recipe_lines(packages, error);
     if (!rows) {
         return false;
     }
@@ -196,7 +203,7 @@ static bool load_recipe(build *b, GError **error)
         return fail(error, "the image recipe %s lists no packages", packages);
     }
 
-    g_autoptr(GPtrArray) ex = read_recipe_lines(exclude, error);
+    g_autoptr(GPtrArray) ex = gp_image_recipe_lines(exclude, error);
     if (!ex) {
         return false;
     }
@@ -216,15 +223,15 @@ static const gp_apt_deb *deb_of(build *b, guint index)
 
 static bool step_index(build *b, GError **error)
 {
-    step(b, "updating the %s package index (bookworm)", b->arch->debian_arch);
-    b->apt = gp_apt_open(b->cache, b->arch->debian_arch, b->log, error);
+    step(b, "updating the %s package index (bookworm)", b->job.arch->debian_arch);
+    b->apt = gp_apt_open(b->cache, b->job.arch->debian_arch, b->job.log, error);
     return b->apt && gp_apt_update(b->apt, LISTS_MAX_AGE, error);
 }
 
 static bool step_download(build *b, GError **error)
 {
-    step(b, "downloading %u packages (kernel: %s)", b->pkgs->len + 1, b->arch->kernel_package);
-    b->kernel_pkg = gp_apt_first_depends(b->apt, b->arch->kernel_package, "linux-image-", error);
+    step(b, "downloading %u packages (kernel: %s)", b->pkgs->len + 1, b->job.arch->kernel_package);
+    b->kernel_pkg = gp_apt_first_depends(b->apt, b->job.arch->kernel_package, "linux-image-", error);
     if (!b->kernel_pkg) {
         return false;
     }
@@ -256,7 +263,7 @@ static bool step_kernel(build *b, GError **error)
     const char *const dpkg[] = { "dpkg-deb", "--fsys-tarfile", k->path, NULL };
     const char *const tar[] = { "tar", "-x", "-f", "-", "-C", unpack, "--wildcards",
                                 "./boot/vmlinuz-*", NULL };
-    if (!gp_tool_pipe(b->log, dpkg, tar, NULL, error)) {
+    if (!gp_tool_pipe(b->job.log, dpkg, tar, NULL, error)) {
         g_prefix_error(error, "%s has no ./boot/vmlinuz-* or could not be read: ", k->path);
         return false;
     }
@@ -279,7 +286,7 @@ static bool step_kernel(build *b, GError **error)
     if (rename(src, dest) != 0) {
         return fail(error, "cannot move %s to %s: %s", src, dest, g_strerror(errno));
     }
-    gp_tool_log_printf(b->log, "guestplug: kernel is %s\n", found);
+    gp_tool_log_printf(b->job.log, "guestplug: kernel is %s\n", found);
     return gp_image_remove_tree(unpack, error);
 }
 
@@ -311,7 +318,7 @@ static bool step_unpack(build *b, GError **error)
             g_ptr_array_add(tar, g_strdup(*m));
         }
         g_ptr_array_add(tar, NULL);
-        if (!gp_tool_pipe(b->log, dpkg, (const char *const *)tar->pdata, NULL, error)) {
+        if (!gp_tool_pipe(b->job.log, dpkg, (const char *const *)tar->pdata, NULL, error)) {
             g_prefix_error(error, "unpacking %s: ", deb->package);
             if (*r->members) {
                 gp_tool_error_hint(error, "check the paths listed for %s in %s/packages",
@@ -360,10 +367,10 @@ static bool step_disk(build *b, GError **error)
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
 
     step(b, "creating disk.qcow2");
-    if (!b->qemu_img || !b->qemu_img[0]) {
+    if (!b->job.qemu_img || !b->job.qemu_img[0]) {
         return fail(error, "no qemu-img command was given");
     }
-    for (const char *const *a = b->qemu_img; *a; a++) {
+    for (const char *const *a = b->job.qemu_img; *a; a++) {
         g_ptr_array_add(argv, (char *)*a);
     }
     const char *const args[] = { "create", "-q", "-f", "qcow2", disk, DISK_SIZE, NULL };
@@ -371,13 +378,13 @@ static bool step_disk(build *b, GError **error)
         g_ptr_array_add(argv, (char *)*a);
     }
     g_ptr_array_add(argv, NULL);
-    if (!gp_tool_run(b->log, (const char *const *)argv->pdata, NULL, NULL, NULL, error)) {
+    if (!gp_tool_run(b->job.log, (const char *const *)argv->pdata, NULL, NULL, NULL, error)) {
         g_prefix_error(error, "qemu-img could not create %s: ", disk);
         return false;
     }
     if (!g_file_test(disk, G_FILE_TEST_IS_REGULAR)) {
         return fail(error, "`%s` succeeded but did not create %s; is it qemu-img?",
-                    b->qemu_img[0], disk);
+                    b->job.qemu_img[0], disk);
     }
     return true;
 }
@@ -388,7 +395,7 @@ static bool write_manifest(build *b, GError **error)
 {
     g_autofree char *path = g_build_filename(b->tmp, "packages.txt", NULL);
     g_autoptr(GString) s = g_string_new("# package version sha256 (Debian bookworm, ");
-    g_string_append_printf(s, "%s)\n", b->arch->debian_arch);
+    g_string_append_printf(s, "%s)\n", b->job.arch->debian_arch);
     for (guint i = 0; i < b->debs->len; i++) {
         const gp_apt_deb *d = deb_of(b, i);
         g_string_append_printf(s, "%s %s %s\n", d->package, d->version, d->sha256);
@@ -396,12 +403,12 @@ static bool write_manifest(build *b, GError **error)
     return g_file_set_contents(path, s->str, (gssize)s->len, error);
 }
 
-static bool (*const steps[N_STEPS])(build *, GError **) = {
+static bool (*const busybox_steps[BUSYBOX_STEPS])(build *, GError **) = {
     step_index, step_download, step_kernel, step_unpack, step_configure, step_initrd, step_disk,
 };
 
-/* Takes the per-architecture lock, waiting (and saying so) if another
- * build holds it. Returns the descriptor to close, or -1. */
+/* Takes the per-image lock, waiting (and saying so) if another build
+ * holds it. Returns the descriptor to close, or -1. */
 static int take_lock(const char *images_dir, const char *arch, GError **error)
 {
     g_autofree char *name = g_strconcat(arch, ".lock", NULL);
@@ -451,48 +458,67 @@ static double file_mb(const char *path)
     return stat(path, &st) == 0 ? (double)st.st_size / 1e6 : 0.0;
 }
 
-static bool run_build(build *b, gp_image *image, GError **error)
+/* The busybox userland: the recipe in images/, in BUSYBOX_STEPS steps. */
+static bool build_busybox(build *b, GError **error)
 {
-    g_autofree char *log_name = g_strconcat(b->arch->name, ".log", NULL);
-    g_autofree char *log_path = g_build_filename(b->images_dir, log_name, NULL);
-    g_autofree char *tmpl = g_strconcat(".", b->arch->name, ".partial-XXXXXX", NULL);
-    b->start = g_get_monotonic_time();
-    b->log = gp_tool_log_open(log_path, error);
-    if (!b->log) {
-        return false;
-    }
     static const char *const tools[] = { "dpkg-deb", "tar", NULL };
-    b->recipe = gp_find_data_dir("images", error);
-    if (!b->recipe || !load_recipe(b, error) ||
+    if (!load_recipe(b, error) ||
         !gp_tool_require(tools, "guestplug unpacks Debian packages with dpkg-deb and GNU tar; "
                                 "install dpkg and tar", error)) {
-        g_prefix_error(error, "cannot build the %s image: ", b->arch->name);
         return false;
     }
+    b->root = g_build_filename(b->tmp, "root", NULL);
+    for (int i = 0; i < BUSYBOX_STEPS; i++) {
+        if (!busybox_steps[i](b, error)) {
+            return false;
+        }
+    }
+    return write_manifest(b, error);
+}
+
+static bool run_build(build *b, gp_image *image, GError **error)
+{
+    g_autofree char *log_name = g_strconcat(image->name, ".log", NULL);
+    g_autofree char *log_path = g_build_filename(b->images_dir, log_name, NULL);
+    g_autofree char *tmpl = g_strconcat(".", image->name, ".partial-XXXXXX", NULL);
+    bool debian = b->job.userland->root_disk;
+    b->job.name = image->name;
+    b->job.dir = image->dir;
+    b->job.n_steps = debian ? GP_IMAGE_DEBIAN_STEPS : BUSYBOX_STEPS;
+    b->job.start = g_get_monotonic_time();
+    b->job.log = gp_tool_log_open(log_path, error);
+    if (!b->job.log) {
+        return false;
+    }
+    b->recipe = gp_find_data_dir("images", error);
+    if (!b->recipe) {
+        g_prefix_error(error, "cannot build the %s image: ", image->name);
+        return false;
+    }
+    b->job.recipe = b->recipe;
+    b->job.cache = b->cache;
 
     b->tmp = g_build_filename(b->images_dir, tmpl, NULL);
     if (!g_mkdtemp(b->tmp) || chmod(b->tmp, 0755) != 0) {
         return fail(error, "cannot create a build directory in %s: %s", b->images_dir,
                     g_strerror(errno));
     }
-    b->root = g_build_filename(b->tmp, "root", NULL);
+    b->job.tmp = b->tmp;
 
-    for (int i = 0; i < N_STEPS; i++) {
-        if (!steps[i](b, error)) {
+    if (!(debian ? gp_image_debian_build(&b->job, error) : build_busybox(b, error))) {
+        if (b->job.step > 0) {
             g_prefix_error(error, "building the %s image failed at step %d/%d (%s): ",
-                           b->arch->name, b->step, N_STEPS, b->label);
-            /* The error quotes only a tail; the log has the whole story. */
-            if (error && *error) {
-                char *m = g_strdup_printf("%s\nFull build log: %s", (*error)->message, log_path);
-                g_free((*error)->message);
-                (*error)->message = m;
-            }
-            gp_tool_log_printf(b->log, "guestplug: build failed\n");
-            gp_image_remove_tree(b->tmp, NULL);
-            return false;
+                           image->name, b->job.step, b->job.n_steps, b->job.label);
+        } else {
+            g_prefix_error(error, "cannot build the %s image: ", image->name);
         }
-    }
-    if (!write_manifest(b, error)) {
+        /* The error quotes only a tail; the log has the whole story. */
+        if (error && *error) {
+            char *m = g_strdup_printf("%s\nFull build log: %s", (*error)->message, log_path);
+            g_free((*error)->message);
+            (*error)->message = m;
+        }
+        gp_tool_log_printf(b->job.log, "guestplug: build failed\n");
         gp_image_remove_tree(b->tmp, NULL);
         return false;
     }
@@ -503,16 +529,21 @@ static bool run_build(build *b, gp_image *image, GError **error)
         return fail(error, "cannot move the finished image to %s: %s", image->dir,
                     g_strerror(err));
     }
-    fprintf(stderr, "guestplug: image %s ready in %.1f s: %s (vmlinuz %.1f MB, initrd.gz %.1f MB)\n",
-            b->arch->name, (double)(g_get_monotonic_time() - b->start) / 1e6, image->dir,
-            file_mb(image->kernel), file_mb(image->initrd));
-    gp_tool_log_printf(b->log, "guestplug: build finished in %.1f s\n",
-                       (double)(g_get_monotonic_time() - b->start) / 1e6);
+    g_autofree char *root_fs = image->root_fs
+                                   ? g_strdup_printf(", rootfs.qcow2 %.1f MB",
+                                                     file_mb(image->root_fs))
+                                   : g_strdup("");
+    fprintf(stderr, "guestplug: image %s ready in %.1f s: %s (vmlinuz %.1f MB, %s %.1f MB%s)\n",
+            image->name, (double)(g_get_monotonic_time() - b->job.start) / 1e6, image->dir,
+            file_mb(image->kernel), image->userland->initrd_name, file_mb(image->initrd),
+            root_fs);
+    gp_tool_log_printf(b->job.log, "guestplug: build finished in %.1f s\n",
+                       (double)(g_get_monotonic_time() - b->job.start) / 1e6);
     return true;
 }
 
-gp_image *gp_image_ensure(const gp_arch_info *arch, const char *const *qemu_img, bool rebuild,
-                          GError **error)
+gp_image *gp_image_ensure(const gp_arch_info *arch, const gp_userland *userland,
+                          const char *const *qemu_img, bool rebuild, GError **error)
 {
     bool complete = false;
     gp_image *image = NULL;
@@ -520,16 +551,17 @@ gp_image *gp_image_ensure(const gp_arch_info *arch, const char *const *qemu_img,
     int lock;
     bool ok;
 
-    g_return_val_if_fail(arch != NULL, NULL);
-    image = gp_image_locate(arch, &complete);
+    g_return_val_if_fail(arch != NULL && userland != NULL, NULL);
+    image = gp_image_locate(arch, userland, &complete);
     /* Finished images only ever appear by rename, so a complete one needs
      * no lock. */
     if (complete && !rebuild) {
         return image;
     }
 
-    b.arch = arch;
-    b.qemu_img = qemu_img;
+    b.job.arch = arch;
+    b.job.userland = userland;
+    b.job.qemu_img = qemu_img;
     b.cache = gp_cache_dir();
     b.images_dir = g_build_filename(b.cache, "images", NULL);
     if (g_mkdir_with_parents(b.images_dir, 0755) != 0) {
@@ -538,7 +570,7 @@ gp_image *gp_image_ensure(const gp_arch_info *arch, const char *const *qemu_img,
         gp_image_free(image);
         return NULL;
     }
-    lock = take_lock(b.images_dir, arch->name, error);
+    lock = take_lock(b.images_dir, image->name, error);
     if (lock < 0) {
         build_clear(&b);
         gp_image_free(image);
@@ -546,13 +578,13 @@ gp_image *gp_image_ensure(const gp_arch_info *arch, const char *const *qemu_img,
     }
     /* Whoever held the lock may just have built it. */
     gp_image_free(image);
-    image = gp_image_locate(arch, &complete);
+    image = gp_image_locate(arch, userland, &complete);
     if (complete && !rebuild) {
         ok = true;
     } else {
         /* An incomplete directory is a leftover; a rebuild starts clean
          * (that also drops the snapshots, which belong to the old files). */
-        remove_stale(b.images_dir, arch->name);
+        remove_stale(b.images_dir, image->name);
         ok = gp_image_remove_tree(image->dir, error) && run_build(&b, image, error);
     }
     close(lock);

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <glib-unix.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -212,6 +213,60 @@ bool gp_tool_run(gp_tool_log *log, const char *const *argv, const char *cwd,
         return false;
     }
     return true;
+}
+
+/* A progress line as the user sees it: mmdebstrap names each hook with
+ * the whole shell command that runs it, which says nothing to the user. */
+static void print_progress(const char *prefix, const char *line)
+{
+    const char *shell = strstr(line, " in shell: ");
+    int length = shell ? (int)(shell - line) : (int)strlen(line);
+    fprintf(stderr, "%s%.*s\n", prefix, length, line);
+}
+
+bool gp_tool_run_reporting(gp_tool_log *log, const char *const *argv, const char *const *env,
+                           const char *progress_mark, const char *prefix, GError **error)
+{
+    g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new(
+        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+    g_autofree char *cmd = command_line(argv);
+
+    for (const char *const *e = env; e && *e; e++) {
+        const char *eq = strchr(*e, '=');
+        g_autofree char *name = g_strndup(*e, eq ? (gsize)(eq - *e) : strlen(*e));
+        g_subprocess_launcher_setenv(l, name, eq ? eq + 1 : "", TRUE);
+    }
+    gp_tool_log_printf(log, "$ %s\n", cmd);
+    goffset since = log_size(log);
+    g_autoptr(GSubprocess) p = g_subprocess_launcher_spawnv(l, (const char *const *)argv, error);
+    if (!p) {
+        spawn_error(error, argv);
+        return false;
+    }
+    g_autoptr(GDataInputStream) lines =
+        g_data_input_stream_new(g_subprocess_get_stdout_pipe(p));
+    g_autoptr(GError) read_error = NULL;
+    char *line;
+    /* Reading to the end of the output is what waits for the tool: it
+     * ends when the tool and everything it started have closed it. Lines
+     * are bytes (a maintainer script may print anything). */
+    while ((line = g_data_input_stream_read_line(lines, NULL, NULL, &read_error))) {
+        gp_tool_log_printf(log, "%s\n", line);
+        if (g_str_has_prefix(line, progress_mark)) {
+            print_progress(prefix, line + strlen(progress_mark));
+        }
+        g_free(line);
+    }
+    if (read_error) {
+        /* Unread output would block the tool for ever: stop it instead. */
+        gp_tool_log_printf(log, "guestplug: cannot read the output of `%s`: %s\n", cmd,
+                           read_error->message);
+        g_subprocess_force_exit(p);
+    }
+    if (!g_subprocess_wait(p, NULL, error)) {
+        return false;
+    }
+    return check_exit(log, p, argv, since, error);
 }
 
 bool gp_tool_pipe(gp_tool_log *log, const char *const *producer, const char *const *consumer,

@@ -33,6 +33,13 @@ char *gp_tool_log_tail(const gp_tool_log *log, gint64 mark);
 bool gp_tool_run(gp_tool_log *log, const char *const *argv, const char *cwd,
                  const char *const *env, char **stdout_text, GError **error);
 
+/* As gp_tool_run without STDOUT_TEXT, for a tool that takes minutes: each
+ * line it writes (stdout and stderr) goes to the log, and those that start
+ * with PROGRESS_MARK (mmdebstrap's "I: ") are also printed on stderr after
+ * PREFIX, so the user sees how far it got. */
+bool gp_tool_run_reporting(gp_tool_log *log, const char *const *argv, const char *const *env,
+                           const char *progress_mark, const char *prefix, GError **error);
+
 /* Runs PRODUCER | CONSUMER, both with stderr to the log; fails if either
  * fails. */
 bool gp_tool_pipe(gp_tool_log *log, const char *const *producer,

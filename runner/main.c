@@ -3,9 +3,9 @@
  * guestplug: the command line over libguestplug-run. Each verb lives in its
  * own file (verb_*.c); this only dispatches.
  *
- *   guestplug run -g ARCH [-p PLUGIN[:key=value,...]]... [-c CMD]... [--snapshot NAME]
+ *   guestplug run -g ARCH [--userland NAME] [-p PLUGIN[:key=value,...]]... [-c CMD]...
  *   guestplug snapshot save|list|delete NAME [own-guest options] [-c CMD]...
- *   guestplug image build|path ARCH
+ *   guestplug image build|path ARCH [--userland NAME]
  *   guestplug setup [ARGS...]
  *   guestplug qemu ARCH|img [ARGS...]
  */
@@ -15,6 +15,7 @@
 
 #include "arch.h"
 #include "cli.h"
+#include "userland.h"
 #include "verb_setup.h"
 
 static const char overview[] =
@@ -31,7 +32,8 @@ static const char overview[] =
     "  qemu          run the QEMU 11.1 guestplug uses: guestplug qemu ARCH [QEMU ARGS]\n"
     "  help          this text; `guestplug VERB --help` describes a verb\n"
     "\n"
-    "Generic architectures: %s\n";
+    "Generic architectures: %s\n"
+    "Userlands of the generic images (run -g ARCH --userland NAME):\n%s";
 
 int main(int argc, char **argv)
 {
@@ -39,7 +41,7 @@ int main(int argc, char **argv)
 
     if (!verb || strcmp(verb, "help") == 0 || strcmp(verb, "--help") == 0 ||
         strcmp(verb, "-h") == 0) {
-        fprintf(verb ? stdout : stderr, overview, gp_arch_names());
+        fprintf(verb ? stdout : stderr, overview, gp_arch_names(), gp_userland_help());
         return verb ? EXIT_SUCCESS : EXIT_USAGE;
     }
     if (strcmp(verb, "--version") == 0) {
@@ -65,6 +67,6 @@ int main(int argc, char **argv)
         return gp_verb_qemu(argc - 1, argv + 1);
     }
     fprintf(stderr, "guestplug: unknown verb '%s'\n\n", verb);
-    fprintf(stderr, overview, gp_arch_names());
+    fprintf(stderr, overview, gp_arch_names(), gp_userland_help());
     return EXIT_USAGE;
 }

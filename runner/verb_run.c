@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * guestplug run -g ARCH [-p PLUGIN[:key=value,...]]... [-c CMD]... [--snapshot NAME]
+ * guestplug run -g ARCH [--userland NAME] [-p PLUGIN[:key=value,...]]... [-c CMD]...
+ *     [--snapshot NAME | --cold-boot]
  * guestplug run -a ARCH --kernel FILE|--disk FILE [own-guest options] [-c CMD]...
  */
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "arch.h"
 #include "cli.h"
 #include "guest_options.h"
+#include "userland.h"
 #include "vm_internal.h"
 
 typedef struct {
@@ -112,12 +114,20 @@ static int run_to_the_end(gp_vm *vm, const run_options *o)
             return status;
         }
     }
-    if (gp_vm_start(vm) < 0 || copy_files(vm, o) < 0) {
+    /* A host plugin may end the analysis before the guest is up (a guest
+     * plugin that ran during a cold boot): that is how the run ends, not
+     * a failure to start. */
+    int started = gp_vm_start(vm);
+    if ((started < 0 && !gp_vm_ended(vm)) || (started == 0 && copy_files(vm, o) < 0)) {
         int status = gp_vm_last_error(vm)[0] ? gp_cli_vm_failure(vm) : EXIT_FAILURE;
         gp_vm_end(vm);
         return status;
     }
-    int command_status = run_commands(vm, o);
+    if (started < 0 && o->commands) {
+        fprintf(stderr, "guestplug: a host plugin ended the analysis before the guest's prompt "
+                "came; the -c commands did not run\n");
+    }
+    int command_status = started == 0 ? run_commands(vm, o) : 0;
     int wait_status = command_status == EXIT_TIMEOUT ? 0 : wait_for_the_plugins(vm, o);
     int end_status = gp_vm_end_status(vm);
     if (end_status) {
@@ -198,6 +208,8 @@ int gp_verb_run(int argc, char **argv)
     GOptionEntry entries[] = {
         { "generic", 'g', 0, G_OPTION_ARG_STRING, &o.guest.generic,
           "Run guestplug's generic image of ARCH", "ARCH" },
+        { "userland", 0, 0, G_OPTION_ARG_STRING, &o.guest.userland,
+          "With -g: the image's userland, busybox (default) or debian (below)", "NAME" },
         { "plugin", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o.plugins,
           "Load host plugin NAME, with optional arguments (repeatable)",
           "NAME[:key=value,...]" },
@@ -234,6 +246,8 @@ int gp_verb_run(int argc, char **argv)
         "\n"
         "What works where:\n%s"
         "\n"
+        "Userlands of the generic images (--userland; each its own image and 'root'):\n%s"
+        "\n"
         "Own guests: instead of -g, name qemu-system-ARCH with -a and describe the\n"
         "guest (docs/images.md). Save snapshots to start from with\n"
         "`guestplug snapshot save`.\n"
@@ -241,9 +255,11 @@ int gp_verb_run(int argc, char **argv)
         "Examples:\n"
         "  guestplug run -g x86_64 -p guest_plugin_example\n"
         "  guestplug run -g x86_64 -c 'cat /proc/version'\n"
+        "  guestplug run -g x86_64 --userland debian -c 'systemctl is-system-running'\n"
+        "  guestplug run -g x86_64 --userland debian --cold-boot -c 'cat /proc/1/comm'\n"
         "  guestplug run -a x86_64 --kernel vmlinuz --initrd initrd.gz \\\n"
         "      --append console=ttyS0 --disk my.qcow2 --snapshot ready -c 'uname -a'",
-        gp_arch_support_summary());
+        gp_arch_support_summary(), gp_userland_help());
     g_option_context_set_summary(context, summary);
     g_option_context_add_main_entries(context, entries, NULL);
     gp_guest_options_add(context, &o.guest);

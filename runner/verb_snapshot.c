@@ -56,9 +56,24 @@ static int run_setup_commands(gp_vm *vm, char **commands, int timeout, const cha
     return 0;
 }
 
-/* Boots (or loads OPTIONS' snapshot), runs COMMANDS, saves NAME. */
-static int save(const gp_guest_options *options, char **commands, int timeout,
-                const char *name)
+/* A foreground command gets this long to get going before the save. */
+#define BUSY_SETTLE_US (G_USEC_PER_SEC)
+
+/* Types BUSY without waiting for it, and gives it time to start. */
+static int start_busy_command(gp_vm *vm, const char *busy, const char *name)
+{
+    if (gp_vm_type_serial(vm, busy) < 0) {
+        fprintf(stderr, "guestplug: %s; snapshot '%s' not saved\n", gp_vm_last_error(vm), name);
+        return EXIT_FAILURE;
+    }
+    g_usleep(BUSY_SETTLE_US);
+    return 0;
+}
+
+/* Boots (or loads OPTIONS' snapshot), runs COMMANDS, starts BUSY if given,
+ * saves NAME. */
+static int save(const gp_guest_options *options, char **commands, const char *busy,
+                int timeout, const char *name)
 {
     int status = 0;
     gp_vm *vm = gp_guest_options_new_vm(options, timeout, &status);
@@ -71,6 +86,9 @@ static int save(const gp_guest_options *options, char **commands, int timeout,
         status = gp_cli_vm_failure(vm);
     }
     status = status ? status : run_setup_commands(vm, commands, timeout, name);
+    if (!status && busy) {
+        status = start_busy_command(vm, busy, name);
+    }
     if (!status && gp_vm_savevm(vm, name) < 0) {
         status = gp_cli_vm_failure(vm);
     }
@@ -86,10 +104,14 @@ static int verb_save(int argc, char **argv)
 {
     gp_guest_options guest = { 0 };
     char **commands = NULL;
+    char *busy = NULL;
     int timeout = 60;
     GOptionEntry entries[] = {
         { "command", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &commands,
           "Type CMD on the serial console before saving; it must exit 0 (repeatable)", "CMD" },
+        { "busy", 0, 0, G_OPTION_ARG_STRING, &busy,
+          "After the -c commands, type CMD without waiting for it and save 1 s later, "
+          "busy with it in the foreground (e.g. 'sleep 300')", "CMD" },
         { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
           "Seconds to wait for each command (default 60)", "SECONDS" },
         { NULL },
@@ -140,10 +162,11 @@ static int verb_save(int argc, char **argv)
     } else if (!gp_disk_require_qcow2(guest.disk, "saving a snapshot", &error)) {
         status = disk_failure(error);
     } else {
-        status = save(&guest, commands, timeout, argv[1]);
+        status = save(&guest, commands, busy, timeout, argv[1]);
     }
     gp_guest_options_clear(&guest);
     g_strfreev(commands);
+    g_free(busy);
     return status;
 }
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "analysis.h"
@@ -28,11 +30,12 @@
 #include "qemu_process.h"
 #include "qmp.h"
 #include "terminal.h"
+#include "userland.h"
 #include "vm_internal.h"
 
 #define GP_EXPORT __attribute__((visibility("default")))
 
-/* Generic images print "root@guestplug:~# " (images/). */
+/* Generic images print "root@guestplug:~# " (images/, both userlands). */
 #define GENERIC_PROMPT "root@guestplug:[^\\n]*# $"
 #define DEFAULT_PROMPT "[#$] $"
 #define QMP_TIMEOUT_MS 30000
@@ -42,6 +45,8 @@
 #define LONGEST_COMMAND_S 9999
 /* How long a shell gets to show its prompt again after Ctrl-C. */
 #define RESYNC_TIMEOUT_MS 5000
+/* How often a first boot says how long it has been booting. */
+#define BOOT_REPORT_S 10
 
 typedef struct host_plugin_request {
     char *name;
@@ -51,6 +56,7 @@ typedef struct host_plugin_request {
 struct gp_vm {
     const gp_arch_info *arch;
     bool generic;
+    const gp_userland *userland; /* generic images: what runs above the kernel */
     char *qemu_binary;
     /* own guest */
     char *kernel, *initrd, *disk, *append, *machine, *cpu, *memory;
@@ -71,6 +77,8 @@ struct gp_vm {
     gp_prompt *prompt;
     unsigned next_command_id;
     int link_fd;            /* the report pipe's write end, until QEMU has it */
+    int command_fd;         /* the command pipe's write end (core/runner_commands.c) */
+    int command_qemu_fd;    /* its read end, until QEMU has it */
     gp_analysis *analysis;  /* what the core reported on it (last run) */
     char *last_error;
     int last_error_code;    /* a gp_run_error_code */
@@ -121,6 +129,7 @@ static gp_vm *vm_new(const gp_arch_info *arch, const char *qemu_arch, bool gener
     vm->boot_timeout_s = 300;
     vm->next_command_id = (unsigned)g_random_int_range(1000, 100000);
     vm->link_fd = -1;
+    vm->command_fd = vm->command_qemu_fd = -1;
     return vm;
 }
 
@@ -133,6 +142,7 @@ GP_EXPORT gp_vm *gp_vm_new_generic(const char *arch_name)
         return NULL;
     }
     gp_vm *vm = vm_new(arch, arch->qemu_binary + strlen("qemu-system-"), true);
+    vm->userland = gp_userland_default();
     vm->prompt_regex = g_strdup(GENERIC_PROMPT);
     vm->start_snapshot = g_strdup("root");
     vm->memory = g_strdup("256");
@@ -232,7 +242,7 @@ GP_EXPORT int gp_vm_set_core_arg(gp_vm *vm, const char *key, const char *value)
                           "gp_vm_start");
     }
     if (!key || !*key || !value || strpbrk(key, "=,.") || strcmp(key, "load") == 0 ||
-        strcmp(key, "runner_fd") == 0) {
+        strcmp(key, "runner_fd") == 0 || strcmp(key, "runner_commands_fd") == 0) {
         return fail_usage(vm, "'%s' is not a core argument name (e.g. inject_timeout; host "
                           "plugins get theirs with gp_vm_load_plugin)", key ? key : "(null)");
     }
@@ -252,6 +262,33 @@ GP_EXPORT int gp_vm_set_prompt(gp_vm *vm, const char *regex)
     g_free(vm->prompt_regex);
     vm->prompt_regex = g_strdup(regex);
     g_clear_pointer(&vm->prompt, gp_prompt_free);
+    clear_error(vm);
+    return 0;
+}
+
+GP_EXPORT int gp_vm_set_userland(gp_vm *vm, const char *name)
+{
+    if (!vm->generic) {
+        return fail_usage(vm, "a userland is chosen for a generic image (gp_vm_new_generic, "
+                          "-g ARCH); your own guest brings its own");
+    }
+    if (vm->process) {
+        return fail_usage(vm, "cannot change the userland of a running VM; set it before "
+                          "gp_vm_start");
+    }
+    const gp_userland *userland = gp_userland_lookup(name);
+    if (!userland) {
+        return fail_usage(vm, "there is no userland '%s' for generic images; choose one of: "
+                          "%s", name ? name : "(null)", gp_userland_names());
+    }
+    g_autofree char *refusal = gp_userland_refuse(userland, vm->arch);
+    if (refusal) {
+        return fail_usage(vm, "%s", refusal);
+    }
+    if (userland != vm->userland) {
+        vm->userland = userland;
+        g_clear_pointer(&vm->image, gp_image_free); /* another image's files */
+    }
     clear_error(vm);
     return 0;
 }
@@ -343,6 +380,9 @@ static char *plugin_option(gp_vm *vm, const char *core_path)
     if (vm->link_fd >= 0) {
         g_string_append_printf(option, ",runner_fd=%d", vm->link_fd);
     }
+    if (vm->command_qemu_fd >= 0) {
+        g_string_append_printf(option, ",runner_commands_fd=%d", vm->command_qemu_fd);
+    }
     for (guint i = 0; i < vm->core_args->len; i++) {
         g_string_append_c(option, ',');
         append_escaped(option, g_ptr_array_index(vm->core_args, i));
@@ -409,9 +449,14 @@ static GPtrArray *qemu_command(gp_vm *vm, const char *core_path, const char *loa
     g_ptr_array_remove_index(argv, argv->len - 1); /* the NULL terminator */
 
     if (vm->generic && vm->image) {
-        g_autofree char *append = g_strdup_printf("console=%s panic=-1 quiet", vm->arch->console);
-        g_autofree char *drive = g_strdup_printf("if=none,id=snapdisk,format=qcow2,file=%s",
-                                                 snapshot_disk);
+        g_autofree char *append = g_strdup_printf("console=%s panic=-1 quiet%s",
+                                                  vm->arch->console, vm->userland->append);
+        /* busybox: the guest never sees the disk, which only holds the
+         * snapshots; debian: it is the guest's root disk, /dev/vda. */
+        g_autofree char *drive =
+            vm->userland->root_disk
+                ? g_strdup_printf("if=virtio,id=rootdisk,format=qcow2,file=%s", snapshot_disk)
+                : g_strdup_printf("if=none,id=snapdisk,format=qcow2,file=%s", snapshot_disk);
         ADD("-M", vm->arch->machine);
         if (vm->arch->cpu) {
             ADD("-cpu", vm->arch->cpu);
@@ -469,6 +514,29 @@ static bool prompt_seen(const char *text, size_t length, void *opaque)
     return gp_prompt_at_end(opaque, text, length);
 }
 
+/* A boot that the user waits for once, and long (an image's first), says
+ * every BOOT_REPORT_S seconds that it is still going. */
+typedef struct boot_report {
+    const gp_prompt *prompt;
+    const char *image;
+    gint64 started, next; /* monotonic microseconds */
+} boot_report;
+
+static bool prompt_seen_reporting(const char *text, size_t length, void *opaque)
+{
+    boot_report *report = opaque;
+    if (gp_prompt_at_end(report->prompt, text, length)) {
+        return true;
+    }
+    gint64 now = g_get_monotonic_time();
+    if (now >= report->next) {
+        fprintf(stderr, "guestplug: image %s: booting, %.0f s so far\n", report->image,
+                (double)(now - report->started) / 1e6);
+        report->next = now + BOOT_REPORT_S * G_USEC_PER_SEC;
+    }
+    return false;
+}
+
 static void stop_qemu(gp_vm *vm)
 {
     if (vm->qmp && vm->process && gp_qemu_process_running(vm->process, NULL)) {
@@ -489,6 +557,10 @@ static void stop_qemu(gp_vm *vm)
         close(vm->link_fd);
         vm->link_fd = -1;
     }
+    if (vm->command_fd >= 0) {
+        close(vm->command_fd);
+        vm->command_fd = -1;
+    }
 }
 
 static int watched_fd(void *opaque)
@@ -504,8 +576,34 @@ static bool reports_ready(void *opaque)
     return gp_analysis_ended(vm->analysis);
 }
 
-/* Starts QEMU; WITH_CORE loads libguestplug.so and the requested plugins. */
-static bool launch(gp_vm *vm, bool with_core, GError **error)
+/*
+ * The disk a generic image's run starts on, in the run directory: a copy of
+ * the image's disk.qcow2 with its snapshots, or for a cold boot of a root
+ * disk a new overlay on the file system as built (disk.qcow2's is the one
+ * of a system that was running when 'root' was saved, never unmounted).
+ * The cached image is never written. NULL when the run uses the image's
+ * disk itself (a busybox cold boot, which never writes it).
+ */
+static char *private_disk(gp_vm *vm, GError **error)
+{
+    if (!vm->start_snapshot && !vm->image->root_fs) {
+        return g_strdup(vm->image->disk);
+    }
+    char *disk = gp_qemu_process_path(vm->process, "disk.qcow2");
+    bool made = vm->start_snapshot
+                    ? copy_file(vm->image->disk, disk, error)
+                    : gp_disk_create_overlay(vm->qemu, vm->image->root_fs, disk, error);
+    if (!made) {
+        g_free(disk);
+        return NULL;
+    }
+    return disk;
+}
+
+/* Starts QEMU; WITH_CORE loads libguestplug.so and the requested plugins.
+ * BOOT_DISK (a generic image's first boot) replaces the run's own disk;
+ * a cold boot then reports its progress. */
+static bool launch(gp_vm *vm, bool with_core, const char *boot_disk, GError **error)
 {
     if (!vm->prompt && !(vm->prompt = gp_prompt_new(vm->prompt_regex, error))) {
         return false;
@@ -525,22 +623,30 @@ static bool launch(gp_vm *vm, bool with_core, GError **error)
         g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO, "pipe: %s", g_strerror(errno));
         return false;
     }
+    /* And the read end of the one for its commands. Neither end blocks:
+     * a stuck QEMU must not stall the runner. */
+    int commands[2] = { -1, -1 };
+    if (with_core && (pipe2(commands, O_CLOEXEC | O_NONBLOCK) < 0 ||
+                      fcntl(commands[0], F_SETFD, 0) < 0)) {
+        g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO, "pipe: %s", g_strerror(errno));
+        return false;
+    }
+    vm->command_qemu_fd = commands[0];
+    vm->command_fd = commands[1];
     gp_analysis_free(vm->analysis);
     vm->analysis = gp_analysis_new(link[0]);
     vm->link_fd = link[1];
     g_autofree char *qmp_path = gp_qemu_process_path(vm->process, "qmp.sock");
     g_autofree char *serial_path = gp_qemu_process_path(vm->process, "serial.sock");
-    g_autofree char *disk_copy = NULL;
-    if (vm->generic && vm->start_snapshot) {
-        disk_copy = gp_qemu_process_path(vm->process, "disk.qcow2");
-        if (!copy_file(vm->image->disk, disk_copy, error)) {
+    g_autofree char *disk = NULL;
+    if (vm->generic) {
+        disk = boot_disk ? g_strdup(boot_disk) : private_disk(vm, error);
+        if (!disk) {
             return false;
         }
     }
     g_autoptr(GPtrArray) argv = qemu_command(vm, core_path, vm->start_snapshot, qmp_path,
-                                             serial_path,
-                                             disk_copy ? disk_copy : vm->image ? vm->image->disk
-                                                                               : NULL);
+                                             serial_path, disk);
     if (g_getenv("GUESTPLUG_SHOW_QEMU")) {
         g_autofree char *line = g_strjoinv(" ", (char **)argv->pdata);
         fprintf(stderr, "guestplug: %s\n", line);
@@ -549,6 +655,10 @@ static bool launch(gp_vm *vm, bool with_core, GError **error)
     if (vm->link_fd >= 0) {
         close(vm->link_fd); /* only QEMU writes it */
         vm->link_fd = -1;
+    }
+    if (vm->command_qemu_fd >= 0) {
+        close(vm->command_qemu_fd); /* only QEMU reads it */
+        vm->command_qemu_fd = -1;
     }
     if (!spawned) {
         return false;
@@ -569,7 +679,12 @@ static bool launch(gp_vm *vm, bool with_core, GError **error)
     }
     if (!vm->start_snapshot) {
         g_autofree char *what = g_strdup_printf("the shell prompt (/%s/)", vm->prompt_regex);
-        if (!gp_console_wait(vm->console, prompt_seen, vm->prompt, what,
+        gint64 now = g_get_monotonic_time();
+        boot_report report = { vm->prompt, vm->image ? vm->image->name : NULL, now,
+                               now + BOOT_REPORT_S * G_USEC_PER_SEC };
+        bool reporting = boot_disk != NULL;
+        if (!gp_console_wait(vm->console, reporting ? prompt_seen_reporting : prompt_seen,
+                             reporting ? (void *)&report : vm->prompt, what,
                              vm->boot_timeout_s * 1000, error)) {
             return false;
         }
@@ -578,7 +693,61 @@ static bool launch(gp_vm *vm, bool with_core, GError **error)
     return true;
 }
 
-/* First use of a generic image: boot it once and save "root" at the prompt. */
+static int run_command(gp_vm *vm, const char *command, const char *input, int timeout_seconds,
+                       char **output, int *exit_status);
+
+/* At the first boot's prompt: waits for the userland's settle command (for
+ * debian, until systemd has started everything), saying what it reports. */
+static bool settle(gp_vm *vm, gint64 started, GError **error)
+{
+    const char *command = vm->userland->settle_command;
+    g_autofree char *output = NULL;
+    int status = 0;
+    fprintf(stderr, "guestplug: image %s: prompt after %.1f s; waiting for `%s`\n",
+            vm->image->name, (double)(g_get_monotonic_time() - started) / 1e6, command);
+    if (run_command(vm, command, NULL, vm->boot_timeout_s, &output, &status) < 0) {
+        g_set_error(error, GP_RUN_ERROR, vm->last_error_code, "%s", vm->last_error);
+        return false;
+    }
+    if (status != 0) {
+        /* A unit that failed leaves the system usable, and the same one
+         * would fail on every boot: worth a word, not a failed image. */
+        fprintf(stderr, "guestplug: warning: image %s: `%s` exited with status %d and "
+                "printed '%s'; saving 'root' anyway\n", vm->image->name, command, status,
+                output);
+    } else {
+        fprintf(stderr, "guestplug: image %s: `%s` says '%s'\n", vm->image->name, command,
+                output);
+    }
+    return true;
+}
+
+/* First boots that were killed leave their disk (DISK.partial-PID) behind;
+ * one whose process is gone is of no use to anyone. */
+static void remove_abandoned_disks(const char *disk)
+{
+    g_autofree char *dir = g_path_get_dirname(disk);
+    g_autofree char *base = g_path_get_basename(disk);
+    g_autofree char *prefix = g_strconcat(base, ".partial-", NULL);
+    g_autoptr(GDir) listing = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (listing && (name = g_dir_read_name(listing)) != NULL) {
+        guint64 pid = 0;
+        if (g_str_has_prefix(name, prefix) &&
+            g_ascii_string_to_unsigned(name + strlen(prefix), 10, 1, G_MAXINT, &pid, NULL) &&
+            kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+            g_autofree char *path = g_build_filename(dir, name, NULL);
+            g_unlink(path);
+        }
+    }
+}
+
+/*
+ * First use of a generic image: boot it once and save "root" at the prompt.
+ * A root disk's first boot writes to it, so it boots a new overlay, which
+ * becomes the image's disk.qcow2 only once 'root' is saved on it: a first
+ * boot that fails leaves nothing half made for the next to start from.
+ */
 static bool ensure_root_snapshot(gp_vm *vm, GError **error)
 {
     g_autofree char *stamp = g_build_filename(vm->image->dir, SNAPSHOT_STAMP, NULL);
@@ -586,22 +755,40 @@ static bool ensure_root_snapshot(gp_vm *vm, GError **error)
         return true;
     }
     fprintf(stderr, "guestplug: image %s: first boot, saving snapshot 'root' at the "
-            "shell prompt\n", vm->arch->name);
+            "shell prompt\n", vm->image->name);
+    g_autofree char *boot_disk = g_strdup(vm->image->disk);
+    if (vm->image->root_fs) {
+        remove_abandoned_disks(vm->image->disk);
+        g_free(boot_disk);
+        boot_disk = g_strdup_printf("%s.partial-%d", vm->image->disk, (int)getpid());
+        if (!gp_disk_create_overlay(vm->qemu, vm->image->root_fs, boot_disk, error)) {
+            return false;
+        }
+    }
     g_autofree char *saved_snapshot = g_steal_pointer(&vm->start_snapshot);
     gint64 started = g_get_monotonic_time();
-    bool ok = launch(vm, false, error);
+    bool ok = launch(vm, false, boot_disk, error) &&
+              (!vm->userland->settle_command || settle(vm, started, error));
     if (ok) {
         g_autofree char *reply = gp_qmp_hmp(vm->qmp, "savevm root", QMP_TIMEOUT_MS, error);
         ok = reply != NULL;
     }
     stop_qemu(vm);
     vm->start_snapshot = g_steal_pointer(&saved_snapshot);
+    if (ok && vm->image->root_fs && rename(boot_disk, vm->image->disk) != 0) {
+        g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IO, "cannot move %s to %s: %s",
+                    boot_disk, vm->image->disk, g_strerror(errno));
+        ok = false;
+    }
     if (!ok) {
+        if (vm->image->root_fs) {
+            g_unlink(boot_disk);
+        }
         g_prefix_error(error, "could not create the 'root' snapshot of the %s image: ",
-                       vm->arch->name);
+                       vm->image->name);
         return false;
     }
-    fprintf(stderr, "guestplug: image %s: snapshot 'root' saved (%.1f s)\n", vm->arch->name,
+    fprintf(stderr, "guestplug: image %s: snapshot 'root' saved (%.1f s)\n", vm->image->name,
             (double)(g_get_monotonic_time() - started) / 1e6);
     return g_file_set_contents(stamp, "root\n", -1, error);
 }
@@ -611,7 +798,8 @@ static bool ensure_root_snapshot(gp_vm *vm, GError **error)
 static bool prepare_generic_image(gp_vm *vm, bool rebuild, GError **error)
 {
     g_autoptr(GPtrArray) qemu_img = gp_qemu_argv(vm->qemu, "qemu-img");
-    vm->image = gp_image_ensure(vm->arch, (const char *const *)qemu_img->pdata, rebuild, error);
+    vm->image = gp_image_ensure(vm->arch, vm->userland, (const char *const *)qemu_img->pdata,
+                                rebuild, error);
     return vm->image && ensure_root_snapshot(vm, error);
 }
 
@@ -692,7 +880,7 @@ GP_EXPORT int gp_vm_start(gp_vm *vm)
         !check_start_snapshot(vm, &error)) {
         return fail(vm, error);
     }
-    if (!launch(vm, !vm->without_core, &error)) {
+    if (!launch(vm, !vm->without_core, NULL, &error)) {
         stop_qemu(vm);
         return fail(vm, error);
     }
@@ -850,6 +1038,24 @@ GP_EXPORT int gp_vm_run_serial_cmd(gp_vm *vm, const char *command, int timeout_s
     return run_command(vm, command, NULL, timeout_seconds, output, exit_status);
 }
 
+GP_EXPORT int gp_vm_type_serial(gp_vm *vm, const char *command)
+{
+    GError *error = NULL;
+    if (require_running(vm, "type on the serial console") < 0) {
+        return -1;
+    }
+    if (!command || strchr(command, '\n')) {
+        return fail_usage(vm, "a serial command must be one line without newlines");
+    }
+    g_autofree char *line = g_strconcat(command, "\n", NULL);
+    gp_console_discard(vm->console);
+    if (!gp_console_write(vm->console, line, &error)) {
+        return fail(vm, error);
+    }
+    clear_error(vm);
+    return 0;
+}
+
 /* gzip then base64 with line breaks: what `base64 -d | gunzip` undoes. */
 static char *encode_for_console(const char *data, gsize length, GError **error)
 {
@@ -913,6 +1119,53 @@ GP_EXPORT int gp_vm_copy_to_guest(gp_vm *vm, const char *host_path, const char *
                           "guest have base64 and gunzip, and may it write there?)", host_path,
                           guest_path, status);
     }
+    return 0;
+}
+
+/* The core has answered the runner's reload whose answer count was OPAQUE's. */
+typedef struct {
+    gp_analysis *analysis;
+    guint answers_before;
+} reload_wait;
+
+static bool reload_answered(const char *text, size_t length, void *opaque)
+{
+    (void)text, (void)length;
+    const reload_wait *wait = opaque;
+    return gp_analysis_reload_answers(wait->analysis) > wait->answers_before;
+}
+
+GP_EXPORT int gp_vm_reload_guest_plugins(gp_vm *vm)
+{
+    GError *error = NULL;
+    if (require_running(vm, "load guest plugins again") < 0) {
+        return -1;
+    }
+    if (vm->command_fd < 0) {
+        return fail_usage(vm, "cannot load guest plugins again: this VM runs without "
+                          "libguestplug.so (gp_vm_set_core_enabled, or an architecture "
+                          "without hypercalls), so it has none");
+    }
+    gp_analysis_read(vm->analysis); /* what came before belongs to the last round */
+    gp_analysis_begin_again(vm->analysis);
+    reload_wait wait = { vm->analysis, gp_analysis_reload_answers(vm->analysis) };
+    static const char command[] = "reload\n";
+    if (write(vm->command_fd, command, sizeof command - 1) != (ssize_t)sizeof command - 1) {
+        return fail(vm, g_error_new(GP_RUN_ERROR, GP_RUN_ERROR_IO,
+                                    "could not ask libguestplug.so to load the guest plugins "
+                                    "again: %s (has QEMU stopped reading its commands?)",
+                                    g_strerror(errno)));
+    }
+    /* Its "requested" reports come before the answer, so that once this
+     * returns gp_vm_run_until_end waits for every plugin loaded again. */
+    if (!gp_console_wait(vm->console, reload_answered, &wait,
+                         "libguestplug.so's answer to loading the guest plugins again",
+                         QMP_TIMEOUT_MS, &error) &&
+        !g_error_matches(error, GP_RUN_ERROR, GP_RUN_ERROR_ENDED)) {
+        return fail(vm, error);
+    }
+    g_clear_error(&error); /* ENDED: a plugin ended the new round at once */
+    clear_error(vm);
     return 0;
 }
 

@@ -32,6 +32,9 @@ SRCS_test_guest_memory := core/guest_memory.c core/registers.c core/log.c core/a
 # The injector's memory of refused processes.
 UNIT_TESTS += test_process_memo
 SRCS_test_process_memo := core/process_memo.c
+# The userlands of the generic images.
+UNIT_TESTS += test_userland
+SRCS_test_userland := runner/userland.c runner/arch.c
 # The runner's table of what works on each architecture against the core's.
 UNIT_TESTS += test_arch
 SRCS_test_arch := runner/arch.c core/arch/arch.c core/arch/x86.c core/arch/x86_paging.c

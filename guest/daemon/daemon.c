@@ -9,8 +9,9 @@
  * of include/guestplug/daemon.h:
  * each LOAD streams a guest plugin's ELF into a memfd (or, on kernels
  * without memfd, a file in a writable tmpfs: tmpfs_file.c), runs it with its
- * channel name, and reports STARTED / FAILED and later EXITED with the wait
- * status; each PING is answered with a PONG, so the host knows it is alive.
+ * channel name (spawn.c), and reports STARTED / FAILED and later EXITED
+ * with the wait status; each PING is answered with a PONG, so the host
+ * knows it is alive. How it waits for the host: host_wait.h.
  */
 #include <errno.h>
 #include <linux/auxvec.h>
@@ -19,15 +20,23 @@
 
 #include "guestplug/channel.h"
 #include "guestplug/daemon.h"
+#include "host_wait.h"
+#include "spawn.h"
 #include "sys.h"
+#include "text.h"
 #include "tmpfs_file.h"
 
 #define MAX_PLUGINS 64
-#define POLL_FIRST_NS 100000L    /* 0.1 ms */
-#define POLL_LIMIT_NS 10000000L  /* 10 ms, PANDA's period */
+/* ELF bytes moved per READ and write: few system calls and hypercalls per
+ * plugin, and little memory kept by an idle daemon. */
+#define DATA_CHUNK (256u * 1024u)
+/* The largest frame the daemon acts on besides DATA (LOAD is the largest). */
+#define CONTROL_PAYLOAD_MAX (12u + GP_DAEMON_MAX_NAME + GP_DAEMON_TOKEN_LENGTH)
 
 static gp_channel control = { GP_DAEMON_CHANNEL };
-static uint8_t frame[GP_DAEMON_MAX_FRAME];
+static uint8_t control_payload[CONTROL_PAYLOAD_MAX];
+/* Page-aligned, so the kernel copies whole pages into the ELF's file. */
+static uint8_t data_chunk[DATA_CHUNK] __attribute__((aligned(4096)));
 static int use_memfd = 1;   /* GUESTPLUG_MEMFD=off in our environment: 0 */
 static uint32_t daemon_pid; /* after detaching */
 static char control_token[GP_TOKEN_LENGTH]; /* channel 0's; none: all zero */
@@ -38,8 +47,8 @@ static struct {
     char name[GP_DAEMON_MAX_NAME + 1];
     uint64_t size, received;
     int fd;                     /* -1 when nothing is being received */
-    char path[TMPFS_PATH_MAX];  /* what execve runs */
-    int in_tmpfs;               /* PATH is a tmpfs file, removed after exec */
+    char path[TMPFS_PATH_MAX];  /* the tmpfs file's, when in_tmpfs */
+    int in_tmpfs;               /* the ELF is in a tmpfs file, removed after exec */
     char token[GP_TOKEN_LENGTH]; /* its main channel's, for its environment only */
 } loading = { .fd = -1 };
 
@@ -47,23 +56,6 @@ static struct {
     int pid;
     char name[GP_DAEMON_MAX_NAME + 1];
 } running[MAX_PLUGINS];
-
-static size_t length_of(const char *s)
-{
-    size_t n = 0;
-    while (s[n]) {
-        n++;
-    }
-    return n;
-}
-
-static void copy_text(char *to, const char *from, size_t length)
-{
-    for (size_t i = 0; i < length; i++) {
-        to[i] = from[i];
-    }
-    to[length] = '\0';
-}
 
 static void put_u32(uint8_t *at, uint32_t value)
 {
@@ -80,47 +72,31 @@ static uint32_t get_u32(const uint8_t *at)
 /* Sends a frame whose payload is a 32-bit value followed by NAME. */
 static void send_frame(uint32_t type, uint32_t request, uint32_t value, const char *name)
 {
-    static uint8_t out[GP_DAEMON_HEADER_SIZE + 4 + GP_DAEMON_MAX_NAME];
-    size_t name_length = name ? length_of(name) : 0;
+    static uint8_t out[GP_DAEMON_HEADER_SIZE + 4 + GP_DAEMON_MAX_NAME + 1]; /* + text_copy's NUL */
+    size_t name_length = name ? text_length(name) : 0;
     put_u32(out, type);
     put_u32(out + 4, (uint32_t)(4 + name_length));
     put_u32(out + 8, request);
     put_u32(out + 12, value);
-    copy_text((char *)out + 16, name ? name : "", name_length);
+    text_copy((char *)out + 16, name ? name : "", name_length);
     gp_channel_write(control, out, GP_DAEMON_HEADER_SIZE + 4 + name_length);
-}
-
-/* Writes the decimal digits of VALUE at OUT, NUL-terminated; returns the end. */
-static char *append_decimal(char *out, unsigned long value)
-{
-    char digits[24];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    while (n) {
-        *out++ = digits[--n];
+    /* The host may answer a report a moment later; a PONG is the end of
+     * a keepalive, which must not keep the daemon looking often. */
+    if (type != GP_DAEMON_PONG) {
+        host_wait_activity();
     }
-    *out = '\0';
-    return out;
-}
-
-static char *append_text(char *out, const char *text)
-{
-    size_t length = length_of(text);
-    copy_text(out, text, length);
-    return out + length;
 }
 
 /* A file to hold the ELF: a memfd, or on kernels before 3.17 (and with
  * inject_memfd=off) a new file in a writable tmpfs. */
 static long open_elf_file(void)
 {
-    long fd = use_memfd ? sys_memfd_create("guestplug", 0) : -ENOSYS;
+    /* Close-on-exec: the plugin need not hold a writable descriptor of its
+     * own ELF, and both ways of running a memfd (spawn.h) open it before
+     * the exec closes the descriptor. */
+    long fd = use_memfd ? sys_memfd_create("guestplug", MFD_CLOEXEC) : -ENOSYS;
     loading.in_tmpfs = 0;
     if (fd >= 0) {
-        append_decimal(append_text(loading.path, "/proc/self/fd/"), (unsigned long)fd);
         return fd;
     }
     fd = tmpfs_file_create(loading.path);
@@ -161,62 +137,81 @@ static void remember(int pid, const char *name)
     for (int i = 0; i < MAX_PLUGINS; i++) {
         if (running[i].pid == 0) {
             running[i].pid = pid;
-            copy_text(running[i].name, name, length_of(name));
+            text_copy(running[i].name, name, text_length(name));
             return;
         }
     }
+}
+
+/* Writes all of BYTES to FD: 0 or -errno. */
+static long write_all(int fd, const uint8_t *bytes, size_t length)
+{
+    for (size_t done = 0; done < length;) {
+        long written = sys_write(fd, bytes + done, length - done);
+        if (written <= 0) {
+            return written < 0 ? written : -EIO;
+        }
+        done += (size_t)written;
+    }
+    return 0;
+}
+
+/*
+ * The memfd could not be run through its descriptor (no execveat, no
+ * /proc, a memfd the kernel will not execute): copy the ELF into a tmpfs
+ * file, which has a path. 0 or -errno; on success loading.fd is closed
+ * (an exec'd file must not be open for writing) and loading.path is set.
+ */
+static long move_elf_to_tmpfs(void)
+{
+    long tmpfs_fd = tmpfs_file_create(loading.path);
+    if (tmpfs_fd < 0) {
+        return tmpfs_fd;
+    }
+    long result = sys_lseek_start(loading.fd);
+    while (result >= 0) {
+        long got = sys_read(loading.fd, data_chunk, sizeof data_chunk);
+        result = got <= 0 ? got : write_all((int)tmpfs_fd, data_chunk, (size_t)got);
+        if (got == 0) {
+            break;
+        }
+    }
+    sys_close((int)tmpfs_fd);
+    sys_close(loading.fd);
+    loading.fd = -1;
+    loading.in_tmpfs = 1; /* removed by drop_elf_file, whatever happens */
+    return result;
 }
 
 /* The ELF is complete: run it in a child of its own session. */
 static void start_plugin(void)
 {
     char env_channel[sizeof "GUESTPLUG_CHANNEL=" + GP_DAEMON_MAX_NAME];
-    copy_text(env_channel, "GUESTPLUG_CHANNEL=", 18);
-    copy_text(env_channel + 18, loading.name, length_of(loading.name));
+    text_copy(env_channel, "GUESTPLUG_CHANNEL=", 18);
+    text_copy(env_channel + 18, loading.name, text_length(loading.name));
     /* The plugin's own token, never ours: its environment is made here. */
     char env_token[sizeof GP_TOKEN_ENV "=" + GP_TOKEN_LENGTH];
-    copy_text(env_token, GP_TOKEN_ENV "=", sizeof GP_TOKEN_ENV);
-    copy_text(env_token + sizeof GP_TOKEN_ENV, loading.token, GP_TOKEN_LENGTH);
+    text_copy(env_token, GP_TOKEN_ENV "=", sizeof GP_TOKEN_ENV);
+    text_copy(env_token + sizeof GP_TOKEN_ENV, loading.token, GP_TOKEN_LENGTH);
     char *argv[] = { loading.name, 0 };
     char *envp[] = { env_channel, env_token,
                      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                      "HOME=/", 0 };
 
-    /* The kernel refuses to exec a file that anyone holds open for writing
-     * (ETXTBSY), and the child would inherit our descriptor: close it
-     * first. A memfd is run through its descriptor, so it stays open. */
-    if (loading.in_tmpfs) {
+    long pid;
+    if (!loading.in_tmpfs) {
+        /* A memfd runs through its descriptor, which stays open for it. */
+        pid = spawn_plugin(loading.fd, 0, argv, envp);
+        /* Without a file to copy it to, the exec's own error says more. */
+        if (spawn_needs_a_path(pid) && move_elf_to_tmpfs() == 0) {
+            pid = spawn_plugin(-1, loading.path, argv, envp);
+        }
+    } else {
+        /* The kernel refuses to exec a file that anyone holds open for
+         * writing (ETXTBSY), and the child would inherit our descriptor. */
         sys_close(loading.fd);
         loading.fd = -1;
-    }
-    /* The parent resumes only once the child has exec'd or died, so the
-     * ELF file can be closed and removed right after. A failed execve is
-     * told through a close-on-exec pipe: a successful one closes it empty. */
-    int status_pipe[2];
-    long pid = sys_pipe_cloexec(status_pipe);
-    if (pid == 0) {
-        pid = sys_vfork_copy();
-        if (pid < 0) {
-            sys_close(status_pipe[0]);
-            sys_close(status_pipe[1]);
-        }
-    }
-    if (pid == 0) {
-        sys_close(status_pipe[0]);
-        sys_setsid();
-        int error = (int)-sys_execve(loading.path, argv, envp);
-        sys_write(status_pipe[1], &error, sizeof error);
-        sys_exit(127);
-    }
-    if (pid > 0) {
-        int exec_error = 0;
-        sys_close(status_pipe[1]);
-        if (sys_read(status_pipe[0], &exec_error, sizeof exec_error) == sizeof exec_error) {
-            int status;
-            sys_wait4((int)pid, &status, 0); /* it exits at once: reap it here */
-            pid = -exec_error;
-        }
-        sys_close(status_pipe[0]);
+        pid = spawn_plugin(-1, loading.path, argv, envp);
     }
     forget_token(env_token + sizeof GP_TOKEN_ENV);
     if (pid < 0) {
@@ -242,7 +237,7 @@ static void handle_load(uint32_t request, const uint8_t *payload, uint32_t lengt
         send_frame(GP_DAEMON_FAILED, request, EINVAL, "");
         return;
     }
-    copy_text(loading.name, (const char *)payload + 12, name_length);
+    text_copy(loading.name, (const char *)payload + 12, name_length);
     for (size_t i = 0; i < GP_TOKEN_LENGTH; i++) {
         loading.token[i] = (char)payload[12 + name_length + i];
     }
@@ -260,26 +255,83 @@ static void handle_load(uint32_t request, const uint8_t *payload, uint32_t lengt
     }
 }
 
-static void handle_data(uint32_t request, const uint8_t *payload, uint32_t length)
+/*
+ * Reads the next LENGTH bytes of the frame whose header was just read into
+ * TO (at most DATA_CHUNK). A READ that ends the frame early answers fewer
+ * bytes (a READ never joins two messages): the frame was shorter than its
+ * header said. Returns the bytes read or -errno.
+ */
+static long read_payload(uint8_t *to, size_t length)
+{
+    return length ? gp_channel_try_read(control, to, length) : 0;
+}
+
+/* Reads and drops LENGTH bytes of the current frame, or up to its end. */
+static void skip_payload(uint32_t length)
+{
+    while (length) {
+        size_t piece = length < DATA_CHUNK ? length : DATA_CHUNK;
+        long got = read_payload(data_chunk, piece);
+        if (got != (long)piece) {
+            return; /* the frame (or channel 0) ended */
+        }
+        length -= (uint32_t)piece;
+    }
+}
+
+/*
+ * A DATA frame of LENGTH bytes: its payload goes from channel 0 through
+ * one page-aligned buffer into the ELF's file, a DATA_CHUNK at a time, so
+ * a frame may be far longer than the buffer and the kernel copies whole
+ * pages. (Reading into a mapping of the memfd instead saves that copy but
+ * costs more: faulting in and mapping each page of the file is slower
+ * under TCG than the kernel's copy.)
+ */
+static void handle_data(uint32_t request, uint32_t length)
 {
     if (loading.fd < 0 || request != loading.request) {
-        return; /* a chunk of a load that already failed */
+        skip_payload(length); /* a chunk of a load that already failed */
+        return;
     }
     if (loading.received + length > loading.size) {
+        skip_payload(length);
         fail_load(EFBIG);
         return;
     }
-    for (uint32_t done = 0; done < length;) {
-        long written = sys_write(loading.fd, payload + done, length - done);
-        if (written <= 0) {
-            fail_load(written < 0 ? (int)-written : EIO);
+    while (length) {
+        size_t piece = length < DATA_CHUNK ? length : DATA_CHUNK;
+        long got = read_payload(data_chunk, piece);
+        long written = got == (long)piece ? write_all(loading.fd, data_chunk, piece) : 0;
+        if (got != (long)piece || written < 0) {
+            fail_load(got < 0 ? (int)-got : written < 0 ? (int)-written : EPROTO);
             return;
         }
-        done += (uint32_t)written;
+        loading.received += piece;
+        length -= (uint32_t)piece;
     }
-    loading.received += length;
     if (loading.received == loading.size) {
         start_plugin();
+    }
+}
+
+/* One frame whose header is HEADER: read the rest of it and act on it. */
+static void handle_frame(const uint8_t *header)
+{
+    uint32_t type = get_u32(header), length = get_u32(header + 4);
+    uint32_t request = get_u32(header + 8);
+    if (type == GP_DAEMON_DATA) {
+        handle_data(request, length);
+        return;
+    }
+    if (length > sizeof control_payload ||
+        read_payload(control_payload, length) != (long)length) {
+        skip_payload(length); /* not a frame of ours: drop the rest of it */
+        return;
+    }
+    if (type == GP_DAEMON_LOAD) {
+        handle_load(request, control_payload, length);
+    } else if (type == GP_DAEMON_PING) {
+        send_frame(GP_DAEMON_PONG, request, daemon_pid, "");
     }
 }
 
@@ -307,7 +359,8 @@ static void detach(void)
         sys_exit(pid < 0 ? 1 : 0);
     }
     sys_setsid();
-    /* exec through /proc/self/fd/N named us "N"; name us for ps and analysts. */
+    /* Run through its descriptor (execveat, or /proc/self/fd/N), the kernel
+     * named us "N", after it: name us for ps and analysts. */
     sys_set_name("guest_daemon");
     long null_fd = sys_openat("/dev/null", O_RDWR, 0);
     if (null_fd >= 0) {
@@ -370,7 +423,7 @@ static void read_settings(long *stack)
             use_memfd = 0;
         }
         if (starts_with(*envp, token_prefix) &&
-            length_of(*envp + sizeof token_prefix - 1) == GP_TOKEN_LENGTH) {
+            text_length(*envp + sizeof token_prefix - 1) == GP_TOKEN_LENGTH) {
             char *value = *envp + sizeof token_prefix - 1;
             for (size_t i = 0; i < GP_TOKEN_LENGTH; i++) {
                 control_token[i] = value[i];
@@ -387,9 +440,13 @@ __attribute__((used)) void gp_daemon_main(long *stack)
 {
     read_settings(stack);
     detach();
-    long delay = POLL_FIRST_NS;
+    host_wait_init();
+    /* A plugin's child (spawn.c) only execs: leave the buffer out of its
+     * copy of us, so our pages of it are not made copy-on-write, which the
+     * next load's writes would then fault on one page at a time. */
+    sys_madvise(data_chunk, sizeof data_chunk, MADV_DONTFORK);
     while (!gp_host_present()) {
-        sys_nanosleep_ns(POLL_LIMIT_NS);
+        host_wait_round();
     }
     /* Channel 0 becomes this address space's: after detach, which made it
      * (a fork is a new one). No host wants a daemon whose claim fails. */
@@ -399,31 +456,31 @@ __attribute__((used)) void gp_daemon_main(long *stack)
     }
     daemon_pid = (uint32_t)sys_getpid();
     send_frame(GP_DAEMON_HELLO, 0, daemon_pid, "");
+    host_wait_activity();
     for (;;) {
-        ssize_t got = gp_channel_try_read(control, frame, sizeof frame);
+        /* The header alone first: the payload then goes where its type
+         * says, a DATA frame's straight to the ELF's file. */
+        uint8_t header[GP_DAEMON_HEADER_SIZE];
+        ssize_t got = gp_channel_try_read(control, header, sizeof header);
         if (got == -ENOENT) {
             /* Channel 0 was given to a newer daemon (this one was taken for
              * gone, or the guest was reverted to a snapshot with it). */
             sys_exit(0);
         }
-        if (got >= (ssize_t)GP_DAEMON_HEADER_SIZE) {
-            uint32_t type = get_u32(frame), length = get_u32(frame + 4);
-            uint32_t request = get_u32(frame + 8);
-            if (length <= (uint32_t)got - GP_DAEMON_HEADER_SIZE) {
-                if (type == GP_DAEMON_LOAD) {
-                    handle_load(request, frame + GP_DAEMON_HEADER_SIZE, length);
-                } else if (type == GP_DAEMON_DATA) {
-                    handle_data(request, frame + GP_DAEMON_HEADER_SIZE, length);
-                } else if (type == GP_DAEMON_PING) {
-                    send_frame(GP_DAEMON_PONG, request, daemon_pid, "");
-                }
+        if (got == (ssize_t)sizeof header) {
+            /* The host pings every second while plugins run: only other
+             * frames mean it is busy with us. */
+            if (get_u32(header) != GP_DAEMON_PING) {
+                host_wait_activity();
             }
-            delay = POLL_FIRST_NS;
+            handle_frame(header);
             continue;
         }
+        if (got > 0) {
+            continue; /* a frame shorter than a header: nothing to act on */
+        }
         reap_children();
-        sys_nanosleep_ns(delay);
-        delay = delay * 2 > POLL_LIMIT_NS ? POLL_LIMIT_NS : delay * 2;
+        host_wait_round();
     }
 }
 

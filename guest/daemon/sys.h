@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 #include <signal.h>
 #include <stddef.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "arch.h"
@@ -82,15 +83,59 @@ static inline long sys_execve(const char *path, char *const argv[], char *const 
     return SYS6(__NR_execve, path, argv, envp, 0, 0, 0);
 }
 
+/* execveat(FD, "", ..., AT_EMPTY_PATH) runs the file FD is open on, with no
+ * path to it at all (Linux 3.19): -ENOSYS before. */
+static inline long sys_execve_fd(int fd, char *const argv[], char *const envp[])
+{
+    return SYS6(__NR_execveat, fd, "", argv, envp, AT_EMPTY_PATH, 0);
+}
+
+static inline long sys_lseek_start(int fd) { return SYS6(__NR_lseek, fd, 0, SEEK_SET, 0, 0, 0); }
+
+static inline long sys_madvise(void *start, size_t length, int advice)
+{
+    return SYS6(__NR_madvise, start, length, advice, 0, 0, 0);
+}
+
+static inline long sys_sched_yield(void) { return SYS6(__NR_sched_yield, 0, 0, 0, 0, 0, 0); }
+
+/* CLOCK_MONOTONIC in nanoseconds (a plain system call: no vDSO here). */
+static inline long long sys_monotonic_ns(void)
+{
+    struct timespec t = { 0, 0 };
+    SYS6(__NR_clock_gettime, CLOCK_MONOTONIC, &t, 0, 0, 0, 0);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* The kernel's signal set: 64 bits as an array of longs, whatever the
+ * word size and byte order. */
+typedef struct { unsigned long bits[8 / sizeof(unsigned long)]; } sys_sigset;
+#define SYS_LONG_BITS (8 * sizeof(unsigned long))
+
+static inline sys_sigset sys_sigset_of(int signal)
+{
+    sys_sigset set = { { 0 } };
+    set.bits[(signal - 1) / SYS_LONG_BITS] = 1UL << ((signal - 1) % SYS_LONG_BITS);
+    return set;
+}
+
+/* HOW is SIG_BLOCK or SIG_SETMASK. */
+static inline long sys_sigprocmask(int how, const sys_sigset *set)
+{
+    return SYS6(__NR_rt_sigprocmask, how, set, 0, sizeof *set, 0, 0);
+}
+
+/* Waits up to NS for a signal of SET, which must be blocked: the signal
+ * number, or -EAGAIN when the time is up. */
+static inline long sys_sigtimedwait_ns(const sys_sigset *set, long ns)
+{
+    struct timespec t = { ns / 1000000000L, ns % 1000000000L };
+    return SYS6(__NR_rt_sigtimedwait, set, 0, &t, sizeof *set, 0, 0);
+}
+
 static inline long sys_wait4(int pid, int *status, int options)
 {
     return SYS6(__NR_wait4, pid, status, options, 0, 0, 0);
-}
-
-static inline long sys_nanosleep_ns(long ns)
-{
-    struct timespec t = { ns / 1000000000L, ns % 1000000000L };
-    return SYS6(__NR_nanosleep, &t, 0, 0, 0, 0, 0);
 }
 
 static inline __attribute__((noreturn)) void sys_exit(int status)

@@ -4,6 +4,7 @@
 #include <errno.h>
 
 #include "sys.h"
+#include "text.h"
 
 /* A few tries per directory: a clash of 128 random bits means someone is
  * guessing names, not bad luck, so the next directory is tried soon. */
@@ -69,20 +70,11 @@ static uint64_t siphash_word(uint64_t message)
     return v0 ^ v1 ^ v2 ^ v3;
 }
 
-static char *append_text(char *out, const char *text)
-{
-    while (*text) {
-        *out++ = *text++;
-    }
-    *out = '\0';
-    return out;
-}
-
 /* DIR + prefix + 32 hex digits of two fresh hash values. */
 static void make_name(char *path, const char *dir)
 {
     static const char hex[] = "0123456789abcdef";
-    char *at = append_text(append_text(path, dir), GP_DAEMON_TMPFS_PREFIX);
+    char *at = text_append(text_append(path, dir), GP_DAEMON_TMPFS_PREFIX);
     for (int half = 0; half < 2; half++) {
         uint64_t value = siphash_word(names.counter++);
         for (int i = 0; i < 16; i++, value >>= 4) {

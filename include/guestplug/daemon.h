@@ -3,8 +3,13 @@
  * guest_daemon's control protocol, spoken on channel 0 (GP_DAEMON_CHANNEL).
  *
  * Every message is one frame: a 12-byte little-endian header, then LENGTH
- * bytes of payload. One frame per channel message, in both directions, and a
- * frame never exceeds GP_DAEMON_MAX_FRAME bytes.
+ * bytes of payload. One frame per channel message, in both directions. A
+ * frame never exceeds GP_DAEMON_MAX_FRAME bytes, except DATA frames, which
+ * carry up to GP_DAEMON_MAX_DATA bytes of ELF: the daemon reads a frame's
+ * header first and then its payload in pieces (a READ smaller than the
+ * message delivers its head and keeps the rest for the next READ, and never
+ * joins two messages), so it need not hold a whole frame, and an ELF goes
+ * in few frames, hypercalls and system calls.
  *
  *   host -> guest
  *     LOAD     u64 elf_size, u32 name_length, name,     start receiving plugin NAME,
@@ -47,6 +52,7 @@
 #define GP_DAEMON_CHANNEL 0u
 #define GP_DAEMON_HEADER_SIZE 12u
 #define GP_DAEMON_MAX_FRAME (64u * 1024u)
+#define GP_DAEMON_MAX_DATA (4u * 1024u * 1024u) /* ELF bytes in one DATA frame */
 #define GP_DAEMON_MAX_NAME 64u
 #define GP_DAEMON_TOKEN_LENGTH 32u /* GP_TOKEN_LENGTH of abi.h */
 

@@ -42,6 +42,17 @@ gp_vm *gp_vm_new_generic(const char *arch);
 const char *gp_vm_generic_names(void);
 
 /*
+ * The userland of a generic image, before gp_vm_start: "busybox" (the
+ * default: Debian's C library, base files and /etc with busybox's
+ * commands, in the initramfs; every architecture) or "debian" (Debian
+ * bookworm with systemd as init, udev and bash on an ext4 root disk, the
+ * guest's /dev/vda; x86_64). Each is its own image, built and cached on
+ * first use, with its own snapshot "root". Fails for your own guest, an
+ * unknown NAME, or an architecture the userland has no image for.
+ */
+int gp_vm_set_userland(gp_vm *vm, const char *name);
+
+/*
  * A VM for your own guest, run by QEMU's qemu-system-ARCH. Describe it with
  * the setters below (at least a kernel or a disk). Starts with a cold boot
  * unless gp_vm_set_start_snapshot names a snapshot in its qcow2 disk.
@@ -104,6 +115,24 @@ int gp_vm_start(gp_vm *vm);
 /* Reverts the running VM to snapshot NAME (in-process loadvm). */
 int gp_vm_revert(gp_vm *vm, const char *name);
 
+/*
+ * Loads again, into the running guest, every guest plugin that host
+ * plugins have loaded since QEMU started, as each host plugin loaded it:
+ * the same callbacks and event handlers, the plugin's file read again, a
+ * fresh channel token. For after gp_vm_revert, whose guest has neither
+ * guest_daemon nor the plugins any more: a new daemon is injected, as at a
+ * start from the snapshot, without QEMU's start-up. A plugin still running
+ * is taken for lost to the revert (its event handler hears LOST) and
+ * started anew; one on its way to the guest is left to arrive.
+ *
+ * It begins a new round of the analysis: gp_vm_ended() is false again
+ * (until a host plugin ends this round), and once it returns (the core has
+ * reported the plugins requested) gp_vm_run_until_end waits for them.
+ * Fails, saying so, for a VM that runs without libguestplug.so (an
+ * architecture without hypercalls yet).
+ */
+int gp_vm_reload_guest_plugins(gp_vm *vm);
+
 /* Saves the running VM as snapshot NAME in its qcow2 disk. A generic
  * image runs on a private copy of its disk, so its snapshots last as long as
  * the VM; your own guest's qcow2 keeps them. */
@@ -136,6 +165,15 @@ int gp_vm_monitor_cmd(gp_vm *vm, const char *command, char **output);
  */
 int gp_vm_run_serial_cmd(gp_vm *vm, const char *command, int timeout_seconds,
                          char **output, int *exit_status);
+
+/*
+ * Types COMMAND and a newline on the serial console and returns at once,
+ * without waiting for anything (pypanda's run_serial_cmd_async): for a
+ * guest left busy with a foreground command, e.g. to snapshot it so. The
+ * console's later output is not the next serial command's: run no serial
+ * command until this one has ended.
+ */
+int gp_vm_type_serial(gp_vm *vm, const char *command);
 
 /*
  * Copies HOST_PATH into the running guest as GUEST_PATH (made executable),

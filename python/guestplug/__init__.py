@@ -21,7 +21,9 @@ over with one changed import line (docs/python.md has the whole story):
 Two kinds of guest:
 
 * ``Panda(generic=ARCH)``: guestplug's generic image of ARCH, built and cached
-  on first use; it starts from its snapshot "root".
+  on first use; it starts from its snapshot "root". ``userland="debian"``
+  picks the Debian bookworm system with systemd (x86_64) instead of the
+  default busybox userland.
 * ``Panda(arch=..., qcow=..., mem=..., expect_prompt=..., extra_args=...)``:
   your own guest, as pypanda takes it. The qcow is attached as QEMU's first
   IDE disk (virtio on mips64), extra_args are QEMU words (a string is split
@@ -132,6 +134,7 @@ _SIGNATURES = {
 # without these newer calls.
 _OPTIONAL = {
     "gp_vm_set_disk_interface": (_INT, [_VM, _STR]),
+    "gp_vm_set_userland": (_INT, [_VM, _STR]),
     "gp_vm_guest_plugin_failure": (_STR, [_VM]),
 }
 
@@ -238,6 +241,8 @@ class Panda:
       biospath        a QEMU firmware directory (-L)
       plugin_path     one more directory to search for host plugins
       nproc           vCPUs (-smp), default 1
+      userland        with generic: the image's userland, "busybox" (default) or
+                      "debian" (Debian bookworm with systemd, x86_64)
       catch_exceptions, raw_monitor=False: accepted for pypanda's sake; an
                       exception in a queued function always ends the run and
                       propagates out of run()
@@ -249,7 +254,7 @@ class Panda:
     def __init__(self, arch=None, mem=None, expect_prompt=None, serial_kwargs=None,
                  os_version=None, qcow=None, os="linux", generic=None, raw_monitor=False,
                  extra_args=None, catch_exceptions=True, libpanda_path=None, biospath=None,
-                 plugin_path=None, nproc=1, **unknown):
+                 plugin_path=None, nproc=1, userland=None, **unknown):
         # Set first so that __del__ and the guards work whatever fails below.
         self._vm = None
         self._lib = None
@@ -293,6 +298,9 @@ class Panda:
                     % (", ".join(clashing), " and ".join(clashing)))
             if arch is not None and arch != generic:
                 unsupported.append("arch=%r together with generic=%r" % (arch, generic))
+        elif userland is not None:
+            unsupported.append("userland=%r without generic= (a userland is chosen for a "
+                               "generic image; your own guest brings its own)" % (userland,))
         else:
             arch = "i386" if arch is None else arch
             if arch not in ARCHITECTURES:
@@ -325,6 +333,8 @@ class Panda:
             self._vm = self._lib.gp_vm_new_generic(generic.encode())
             self._start_snapshot = b"root"
             self._generic = True
+            if self._vm and userland is not None:
+                self._set_userland(userland)
         else:
             self._vm = self._lib.gp_vm_new_custom(arch.encode())
             self._start_snapshot = None
@@ -333,6 +343,19 @@ class Panda:
             raise GuestplugError("could not create a VM for %r" % self.arch_name)
         try:
             self._configure(generic, qcow, mem, prompt, words, biospath, plugin_path, nproc)
+        except BaseException:
+            self._free()
+            raise
+
+    def _set_userland(self, userland):
+        setter = getattr(self._lib, "gp_vm_set_userland", None)
+        try:
+            if setter is None:
+                raise GuestplugError(
+                    "%s has no gp_vm_set_userland: it is older than this Python front; "
+                    "rebuild guestplug (make) or point GUESTPLUG_RUN_LIB at a matching build"
+                    % self._lib._name)
+            self._check(setter(self._vm, _text(userland, "userland")))
         except BaseException:
             self._free()
             raise

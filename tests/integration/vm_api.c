@@ -9,6 +9,12 @@
  *       with inject_test loading c_example: it runs, the VM reverts to root,
  *       TRIGGER (copied in) asks inject_test to load c_example again, and
  *       it runs again in the reverted guest
+ *   vm_api reload-after-revert DIR
+ *       gp_vm_reload_guest_plugins: with inject_test running c_example and
+ *       DIR/sleeper, the VM reverts to root and the plugins are loaded
+ *       again: sleeper, running at the revert, is lost and runs anew, and
+ *       both run in the reverted guest; then guest_plugin_example, whose
+ *       end of the analysis ends only its round, runs twice
  *   vm_api own-guest KERNEL INITRD DISK.qcow2 PROMPT
  *       a user's own guest boots cold, saves a snapshot in its qcow2, and a
  *       new VM started from that snapshot sees the saved state
@@ -141,10 +147,50 @@ static int revert_reload(const char *trigger)
     return failures ? 1 : 0;
 }
 
+static int reload_after_revert(const char *dir)
+{
+    gp_vm *vm = gp_vm_new_generic("x86_64");
+    char arguments[4200];
+    snprintf(arguments, sizeof arguments, "plugins=c_example+sleeper,dir=%s", dir);
+    const char *wait_for_sleeper =
+        "for i in $(seq 30); do pidof sleeper && break; sleep 1; done; sleep 1";
+    CHECK(gp_vm_load_plugin(vm, "inject_test", arguments) == 0, "load_plugin");
+    CHECK(gp_vm_start(vm) == 0, "start: %s", gp_vm_last_error(vm));
+    CHECK(run(vm, wait_for_sleeper, NULL) == 0, "sleeper did not start");
+    CHECK(gp_vm_revert(vm, "root") == 0, "revert: %s", gp_vm_last_error(vm));
+    CHECK(run(vm, "pidof sleeper", NULL) != 0, "sleeper survived the revert");
+    CHECK(gp_vm_reload_guest_plugins(vm) == 0, "reload: %s", gp_vm_last_error(vm));
+    CHECK(gp_vm_guest_plugins_requested(vm) == 2, "%u plugins known after the reload",
+          gp_vm_guest_plugins_requested(vm));
+    CHECK(run(vm, wait_for_sleeper, NULL) == 0, "sleeper did not start again");
+    CHECK(run(vm, "kill $(pidof sleeper)", NULL) == 0, "kill sleeper");
+    CHECK(gp_vm_run_until_end(vm, 30) == 0, "run_until_end: %s", gp_vm_last_error(vm));
+    gp_vm_end(vm);
+
+    /* A host plugin that ends the analysis: each reload is a round of its own. */
+    vm = gp_vm_new_generic("x86_64");
+    CHECK(gp_vm_load_plugin(vm, "guest_plugin_example", NULL) == 0, "load_plugin");
+    CHECK(gp_vm_start(vm) == 0, "start: %s", gp_vm_last_error(vm));
+    CHECK(gp_vm_run_until_end(vm, 30) == 0 && gp_vm_ended(vm), "first round: %s",
+          gp_vm_last_error(vm));
+    CHECK(gp_vm_revert(vm, "root") == 0, "revert: %s", gp_vm_last_error(vm));
+    CHECK(gp_vm_reload_guest_plugins(vm) == 0, "reload: %s", gp_vm_last_error(vm));
+    CHECK(!gp_vm_ended(vm) || gp_vm_end_status(vm) == 0, "the first round's end still counts");
+    CHECK(gp_vm_run_until_end(vm, 30) == 0 && gp_vm_ended(vm), "second round: %s",
+          gp_vm_last_error(vm));
+    CHECK(gp_vm_end_status(vm) == 0, "second round ended with %d", gp_vm_end_status(vm));
+    CHECK(gp_vm_guest_plugin_failure(vm) == NULL, "%s", gp_vm_guest_plugin_failure(vm));
+    gp_vm_end(vm);
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "revert-reload") == 0) {
         return revert_reload(argv[2]);
+    }
+    if (argc == 3 && strcmp(argv[1], "reload-after-revert") == 0) {
+        return reload_after_revert(argv[2]);
     }
     if (argc == 2 && strcmp(argv[1], "revert-twice") == 0) {
         return revert_twice();
@@ -153,6 +199,7 @@ int main(int argc, char **argv)
         return own_guest_snapshot(argv + 2);
     }
     fprintf(stderr, "usage: vm_api revert-twice | revert-reload TRIGGER | "
+            "reload-after-revert DIR | "
             "own-guest KERNEL INITRD DISK PROMPT\n");
     return 2;
 }

@@ -76,6 +76,32 @@ static void end_and_reloads(void **unused)
     gp_analysis_free(analysis);
 }
 
+/* gp_vm_reload_guest_plugins: a new round, whose end is its own, and the
+ * core's answer counted. */
+static void a_reload_begins_a_new_round(void **unused)
+{
+    (void)unused;
+    gp_analysis *analysis = gp_analysis_new(-1);
+    gp_analysis_take_line(analysis, "plugin c_example requested 0 ");
+    gp_analysis_take_line(analysis, "end 3");
+    gp_analysis_take_line(analysis, "plugin c_example exited 0 ");
+    assert_true(gp_analysis_ended(analysis));
+    assert_int_equal(gp_analysis_reload_answers(analysis), 0);
+    gp_analysis_begin_again(analysis);
+    assert_false(gp_analysis_ended(analysis));
+    assert_int_equal(gp_analysis_end_status(analysis), 0);
+    gp_analysis_take_line(analysis, "plugin c_example requested 0 ");
+    gp_analysis_take_line(analysis, "reloaded 1");
+    assert_int_equal(gp_analysis_reload_answers(analysis), 1);
+    assert_int_equal(gp_analysis_unfinished(analysis), 1);
+    gp_analysis_take_line(analysis, "end 0");
+    assert_true(gp_analysis_ended(analysis));
+    assert_int_equal(gp_analysis_end_status(analysis), 0);
+    gp_analysis_take_line(analysis, "reloaded 0");
+    assert_int_equal(gp_analysis_reload_answers(analysis), 2);
+    gp_analysis_free(analysis);
+}
+
 /* Lines arrive split across reads; EOF closes the descriptor. */
 static void reads_a_pipe(void **unused)
 {
@@ -102,6 +128,7 @@ int main(void)
         cmocka_unit_test(plugins_finish_one_by_one),
         cmocka_unit_test(the_first_failure_is_kept),
         cmocka_unit_test(end_and_reloads),
+        cmocka_unit_test(a_reload_begins_a_new_round),
         cmocka_unit_test(reads_a_pipe),
     };
     return cmocka_run_group_tests_name("analysis", tests, NULL, NULL);

@@ -3,6 +3,7 @@
  * Guest side of the channel benchmarks; prints "name value unit" lines.
  *   channel_bench channels   hypercall round trip and throughput both ways
  *   channel_bench cpu        a CPU-bound workload, timed (no hypercalls)
+ *   channel_bench syscalls   a system-call-bound workload, timed
  * Guest time under TCG follows host time, so these are host wall-clock rates.
  */
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <guestplug/channel.h>
 
@@ -73,10 +75,26 @@ static void cpu_workload(void)
     printf("cpu_workload_s %.3f s (checksum %llu)\n", now_s() - start, (unsigned long long)sum);
 }
 
+/* Every system call passes the core's syscall-instruction callback, so this
+ * is where an idle core could cost the most. */
+static void syscall_workload(void)
+{
+    long sum = 0;
+    double start = now_s();
+    for (long i = 0; i < 3000000; i++) {
+        sum += getppid();
+    }
+    printf("syscall_workload_s %.3f s (checksum %ld)\n", now_s() - start, sum);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "cpu") == 0) {
         cpu_workload();
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "syscalls") == 0) {
+        syscall_workload();
         return 0;
     }
     gp_channel sink, source;
