@@ -8,15 +8,14 @@ export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
 "$ROOT/$BUILD/tests/integration/vm_api" reload-after-revert \
     "$ROOT/$BUILD/guest/x86_64/tests" >"$WORK/out" 2>&1 || { cat "$WORK/out"; fail "vm_api failed"; }
 cat "$WORK/out"
-[ "$(grep -c 'inject_test: c_example sent u32' "$WORK/out")" -eq 2 ] ||
-    fail "c_example did not run once before and once after the revert"
-[ "$(grep -c 'inject_test: sleeper started' "$WORK/out")" -eq 2 ] ||
-    fail "sleeper did not run once before and once after the revert"
-[ "$(grep -c 'inject_test: sleeper lost: the guest was reverted' "$WORK/out")" -eq 1 ] ||
-    fail "sleeper, running at the revert, was not reported lost once"
-[ "$(grep -c 'inject_test: sleeper exited: status 0' "$WORK/out")" -eq 1 ] ||
-    fail "the second sleeper's exit was not reported"
-[ "$(grep -c 'Guest `/etc` file count' "$WORK/out")" -eq 2 ] ||
-    fail "guest_plugin_example's c_example did not report twice"
-[ "$(grep -c 'guestplug: guest_daemon is up' "$WORK/out")" -eq 4 ] ||
-    fail "guest_daemon was not injected again after each revert"
+expect_count() { # TIMES TEXT WHY
+    [ "$(grep -cF -- "$2" "$WORK/out")" -eq "$1" ] || fail "$3"
+}
+expect_count 2 'inject_test: c_example sent u32' \
+    "c_example did not run once before and once after the revert"
+expect_count 2 'inject_test: sleeper started' "sleeper did not run once before and once after the revert"
+expect_count 1 'inject_test: sleeper lost: the guest was reverted' \
+    "sleeper, running at the revert, was not reported lost once"
+expect_count 1 'inject_test: sleeper exited: status 0' "the second sleeper's exit was not reported"
+expect_count 2 'Guest `/etc` file count' "guest_plugin_example's c_example did not report twice"
+expect_count 4 'guestplug: guest_daemon is up' "guest_daemon was not injected again after each revert"
