@@ -238,6 +238,20 @@ static gp_hijack *thread_at(uint64_t pc, uint64_t space, uint64_t stack, bool re
     return NULL;
 }
 
+/* Could a thread of ours come back from an injected call at PC? */
+static bool returns_here(uint64_t pc)
+{
+    if (inj.active.in_use && inj.active.return_pc == pc) {
+        return true;
+    }
+    for (int i = 0; i < MAX_PARKED; i++) {
+        if (inj.parked[i].in_use && inj.parked[i].return_pc == pc) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* A thread of ours ended its chain: its slot is free. Lock held. */
 static char *thread_done(gp_hijack *h, bool *ok)
 {
@@ -373,7 +387,9 @@ static void on_block(unsigned vcpu_index, uint64_t block_pc)
     bool ok = false;
 
     g_mutex_lock(&inj.lock);
-    if (inj.state == STATE_IDLE && !any_parked()) {
+    /* Every block runs this while a thread is ours: only the one after a
+     * system call instruction of ours is worth reading registers for. */
+    if (!returns_here(block_pc) && !(inj.state == STATE_ARMED && inj.takeover_wanted)) {
         g_mutex_unlock(&inj.lock);
         return;
     }
