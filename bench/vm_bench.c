@@ -73,9 +73,41 @@ static double cold_boot_ms(const char *arch, bool with_core)
     return elapsed;
 }
 
+/* loadvm root inside a running QEMU -> first message from c_example: the
+ * revert, the injection, the daemon and the plugin, without QEMU's start-up
+ * (gp_vm_reload_guest_plugins loads it again after each). The median of 5,
+ * on USERLAND's image (NULL: the default). */
+static double inject_after_revert_ms(const char *arch, const char *userland)
+{
+    double reverts[5];
+    gp_vm *vm = gp_vm_new_generic(arch);
+    if (userland && gp_vm_set_userland(vm, userland) < 0) {
+        die(vm, "userland");
+    }
+    gp_vm_load_plugin(vm, "guest_plugin_example", NULL);
+    if (gp_vm_start(vm) < 0 || gp_vm_run_until_end(vm, 60) < 0) {
+        die(vm, "guest_plugin_example");
+    }
+    for (int i = 0; i < 5; i++) {
+        double start = now_ms();
+        if (gp_vm_revert(vm, "root") < 0 || gp_vm_reload_guest_plugins(vm) < 0 ||
+            gp_vm_run_until_end(vm, 60) < 0) {
+            die(vm, "guest_plugin_example after a revert");
+        }
+        reverts[i] = now_ms() - start;
+    }
+    gp_vm_end(vm);
+    return median(reverts, 5);
+}
+
 int main(int argc, char **argv)
 {
     const char *arch = argc > 1 ? argv[1] : "x86_64";
+    /* vm_bench ARCH USERLAND: that userland's revert figure alone. */
+    if (argc > 2) {
+        printf("inject_after_revert_%s_ms %.0f ms\n", argv[2], inject_after_revert_ms(arch, argv[2]));
+        return 0;
+    }
 
     /* Cold boot to the prompt (the image must already be built): the
      * translation-heavy idle case. Plain and guestplug boots alternate. */
@@ -127,25 +159,7 @@ int main(int argc, char **argv)
     }
     printf("revert_to_first_message_ms %.0f ms\n", median(firsts, 5));
 
-    /* loadvm root inside a running QEMU -> first message from c_example:
-     * the revert, the injection, the daemon and the plugin, without QEMU's
-     * start-up (gp_vm_reload_guest_plugins loads it again after each). */
-    double reverts[5];
-    vm = gp_vm_new_generic(arch);
-    gp_vm_load_plugin(vm, "guest_plugin_example", NULL);
-    if (gp_vm_start(vm) < 0 || gp_vm_run_until_end(vm, 60) < 0) {
-        die(vm, "guest_plugin_example");
-    }
-    for (int i = 0; i < 5; i++) {
-        double start = now_ms();
-        if (gp_vm_revert(vm, "root") < 0 || gp_vm_reload_guest_plugins(vm) < 0 ||
-            gp_vm_run_until_end(vm, 60) < 0) {
-            die(vm, "guest_plugin_example after a revert");
-        }
-        reverts[i] = now_ms() - start;
-    }
-    gp_vm_end(vm);
-    printf("inject_after_revert_ms %.0f ms\n", median(reverts, 5));
+    printf("inject_after_revert_ms %.0f ms\n", inject_after_revert_ms(arch, NULL));
 
     /* Plain and guestplug VMs alternate over 3 rounds, so drift in the
      * machine's load falls on both; medians of all their runs. */
