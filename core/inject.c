@@ -95,6 +95,15 @@ static void update_block_watch(void)
     gp_block_watch_all(GP_BLOCK_WATCH_INJECT, on);
 }
 
+/* Nothing wanted any more: system calls run untouched again. Lock held. */
+static void disarm(void)
+{
+    inj.state = STATE_IDLE;
+    inj.want_again = false;
+    set_all(inj.armed, 0);
+    update_block_watch();
+}
+
 static void arm(void)
 {
     inj.state = STATE_ARMED;
@@ -195,13 +204,12 @@ static char *finish_active_locked(bool *ok)
     }
     char *reason = *ok ? g_strdup("") : timeout_reason();
     if (inj.want_again) {
+        inj.want_again = false;
         arm();
+        update_block_watch();
     } else {
-        inj.state = STATE_IDLE;
-        set_all(inj.armed, 0);
+        disarm();
     }
-    inj.want_again = false;
-    update_block_watch();
     return reason;
 }
 
@@ -289,10 +297,6 @@ static void on_syscall(unsigned int vcpu_index, void *userdata)
         return;
     }
     uint64_t pc = gp_guest_pc_block_start() + (packed & ((UINT64_C(1) << 56) - 1));
-    if (!is_syscall_at(pc)) {
-        g_mutex_unlock(&inj.lock);
-        return; /* the PC register said something else: never steer on a guess */
-    }
     uint64_t space = current_space();
     uint64_t stack = gp_register_read(&inj.env.stack);
     gint64 now = g_get_monotonic_time();
@@ -302,7 +306,10 @@ static void on_syscall(unsigned int vcpu_index, void *userdata)
     } else if (inj.state == STATE_ARMED) {
         inj.seen_syscall = true;
         inj.quiet_since = now;
-        if (!gp_process_memo_skip(&inj.refused, space, now)) {
+        /* A refused process costs only the memo's lookup. A thread is taken
+         * only where the PC register's sum really is its system call
+         * instruction: never steered on a guess. */
+        if (!gp_process_memo_skip(&inj.refused, space, now) && is_syscall_at(pc)) {
             gp_hijack_start(&inj.active, &inj.env, pc, length, space, stack, false, 0, now);
             inj.state = STATE_RUNNING;
             update_block_watch();
@@ -512,10 +519,7 @@ static gpointer watchdog(gpointer unused)
         }
         if (!reason && inj.state == STATE_ARMED && now >= inj.deadline) {
             reason = timeout_reason();
-            inj.state = STATE_IDLE;
-            inj.want_again = false;
-            set_all(inj.armed, 0);
-            update_block_watch();
+            disarm();
         } else if (inj.state == STATE_ARMED && !inj.takeover_wanted &&
                    now - inj.quiet_since > IDLE_TAKEOVER_US && inj.env.abi->is_user_mode) {
             inj.takeover_wanted = true;

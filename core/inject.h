@@ -2,10 +2,12 @@
 /*
  * The injector: starts guest_daemon in a guest that was never prepared for
  * it (SPEC §5). It hijacks one user-space thread at a system call
- * instruction, makes it run a chain of system calls on our behalf (mmap a
- * scratch area, memfd_create, write the daemon, vfork; the child setsid()s
- * and execve()s it), then restores the thread, whose own system call runs
- * as if nothing happened. No OS profile, no kernel data structures.
+ * instruction (or, in a guest that makes none, wherever a thread runs in
+ * user mode), makes it run a chain of system calls on our behalf
+ * (core/hijack.h), then restores the thread exactly. This file chooses the
+ * thread, remembers refused processes (process_memo.h), keeps given-up
+ * threads until they come back, and times out; docs/injection.md tells
+ * the whole story. No OS profile, no kernel data structures.
  *
  * Without memfd_create (kernels before 3.17, or inject_memfd=off) the daemon
  * goes into a new file in a world-writable tmpfs, where any local user can
