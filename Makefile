@@ -116,10 +116,12 @@ clean:
 # Static analysis: `make lint` (cppcheck and clang-tidy, both must be clean).
 LINT_SRCS := $(wildcard core/*.c core/arch/*.c runner/*.c tools/*.c)
 .PHONY: lint
-lint:
+lint: $(CORE_ABI_HEADERS)
 	cppcheck --error-exitcode=1 --enable=warning,performance,portability --inline-suppr -q \
 		--std=c11 --library=gtk -D__x86_64__ -D__GNUC__ $(QEMU_SUPPORT_FLAGS) \
-		-Iinclude -Icore -Irunner -Itools -Iguest/lib $(LINT_SRCS) guest/lib guest/daemon
-	clang-tidy -quiet $(LINT_SRCS) -- -std=c11 -D_GNU_SOURCE -Iinclude -Icore -Irunner \
+		-Iinclude -Icore -I$(BUILD)/core/arch -Irunner -Itools -Iguest/lib $(LINT_SRCS) \
+		guest/lib guest/daemon
+	clang-tidy -quiet $(LINT_SRCS) -- -std=c11 -D_GNU_SOURCE -Iinclude -Icore \
+		-I$(BUILD)/core/arch -Irunner \
 		-Itools $(RUNNER_CFLAGS) -DGP_SOURCE_DIR='""' -DGP_BUILD_DIR='""' -DGP_PREFIX='""' \
 		-DGP_VERSION='""' $(QEMU_SUPPORT_FLAGS)

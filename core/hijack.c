@@ -271,7 +271,8 @@ static void begin(gp_hijack *h, const gp_hijack_env *env, gp_hijack_step next)
         issue(env, nr->close, (uint64_t)h->fd, 0, 0, 0);
         return;
     case GP_STEP_VFORK:
-        issue(env, nr->vfork, 0, 0, 0, 0);
+        /* vfork ignores the flags; clone (arm64) needs them */
+        issue(env, nr->vfork, abi->vfork_clone_flags, 0, 0, 0);
         return;
     case GP_STEP_SETSID:
         issue(env, nr->setsid, 0, 0, 0, 0);
@@ -427,14 +428,15 @@ static void advance_abandoned(gp_hijack *h, const gp_hijack_env *env, uint64_t r
 }
 
 void gp_hijack_start(gp_hijack *h, const gp_hijack_env *env, uint64_t site_pc,
-                     uint64_t site_length, uint64_t space, uint64_t stack, bool takeover,
-                     uint64_t resume_pc, int64_t now)
+                     const gp_syscall_instruction *site, uint64_t space, uint64_t stack,
+                     bool takeover, uint64_t resume_pc, int64_t now)
 {
     *h = (gp_hijack){
         .in_use = true,
         .takeover = takeover,
         .syscall_pc = site_pc,
-        .return_pc = site_pc + site_length,
+        .pc_flag = site->pc_flag,
+        .return_pc = site_pc + site->length,
         .resume_pc = resume_pc,
         .space_id = space,
         .stack_pointer = stack,
@@ -471,7 +473,7 @@ bool gp_hijack_done(const gp_hijack *h)
 
 uint64_t gp_hijack_resume_pc(const gp_hijack *h)
 {
-    return gp_hijack_done(h) && h->takeover ? h->resume_pc : h->syscall_pc;
+    return gp_hijack_done(h) && h->takeover ? h->resume_pc : h->syscall_pc | h->pc_flag;
 }
 
 void gp_hijack_advance(gp_hijack *h, const gp_hijack_env *env, uint64_t result, int64_t now)

@@ -75,6 +75,7 @@ typedef struct gp_hijack {
     bool in_use;
     bool takeover;          /* taken outside a system call of its own */
     uint64_t syscall_pc;    /* the instruction every injected call runs at */
+    uint64_t pc_flag;       /* its instruction set, for set_pc (gp_syscall_instruction) */
     uint64_t return_pc;     /* where each returns */
     uint64_t resume_pc;     /* takeover: where the thread was */
     uint64_t space_id, stack_pointer, pid;
@@ -99,14 +100,15 @@ typedef struct gp_hijack {
 } gp_hijack;
 
 /*
- * Takes the calling thread. At its own system call instruction SITE_PC
- * (SITE_LENGTH bytes), or, with TAKEOVER, at RESUME_PC in user mode,
- * steered to the system call instruction at SITE_PC. Saves what the chain
- * changes and sets up the first call; the thread must then run SITE_PC.
+ * Takes the calling thread. At its own system call instruction SITE at
+ * SITE_PC, or, with TAKEOVER, where set_pc's RESUME_PC would resume it in
+ * user mode, steered to the system call instruction SITE at SITE_PC. Saves
+ * what the chain changes and sets up the first call; the thread must then
+ * run SITE_PC (gp_hijack_resume_pc).
  */
 void gp_hijack_start(gp_hijack *h, const gp_hijack_env *env, uint64_t site_pc,
-                     uint64_t site_length, uint64_t space, uint64_t stack, bool takeover,
-                     uint64_t resume_pc, int64_t now);
+                     const gp_syscall_instruction *site, uint64_t space, uint64_t stack,
+                     bool takeover, uint64_t resume_pc, int64_t now);
 
 /* The injected call returned RESULT: sets up the next. */
 void gp_hijack_advance(gp_hijack *h, const gp_hijack_env *env, uint64_t result, int64_t now);
@@ -118,7 +120,8 @@ void gp_hijack_abandon(gp_hijack *h);
  * its own system call runs it next (h->restoring), a takeover resumes. */
 bool gp_hijack_done(const gp_hijack *h);
 
-/* Where the thread goes after gp_hijack_start or gp_hijack_advance. */
+/* Where the thread goes after gp_hijack_start or gp_hijack_advance, as
+ * qemu_plugin_set_pc takes it. */
 uint64_t gp_hijack_resume_pc(const gp_hijack *h);
 
 /* "pid 245 (bash)", or what of it is known. */

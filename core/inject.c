@@ -271,17 +271,21 @@ static char *thread_done(gp_hijack *h, bool *ok)
     return NULL;
 }
 
-/* Is the system call instruction at PC, in this process's executable
- * memory? (An offset added to the wrong block start would not be.) */
-static bool is_syscall_at(uint64_t pc)
+/* The system call instruction of LENGTH bytes at PC, if this process's
+ * executable memory holds one there (an offset added to the wrong block
+ * start would not), else NULL; *IS_SITE as gp_syscall_match says. */
+static const gp_syscall_instruction *syscall_at(uint64_t pc, uint64_t length, bool *is_site)
 {
-    const gp_syscall_abi *abi = inj.env.abi;
-    uint8_t bytes[sizeof abi->syscall_bytes];
+    uint8_t bytes[sizeof ((gp_syscall_instruction *)NULL)->bytes];
     gp_guest_view view = GP_GUEST_VIEW_INIT;
-    return gp_guest_executable(&view, pc, abi->syscall_length) &&
-           gp_guest_read(&view, pc, bytes, abi->syscall_length) &&
-           memcmp(bytes, abi->syscall_bytes, abi->syscall_length) == 0;
+    if (length > sizeof bytes || !gp_guest_executable(&view, pc, length) ||
+        !gp_guest_read(&view, pc, bytes, length)) {
+        return NULL;
+    }
+    return gp_syscall_match(inj.env.abi, bytes, length, is_site);
 }
+
+static uint64_t take_over(uint64_t pc);
 
 static void on_syscall(unsigned int vcpu_index, void *userdata)
 {
@@ -290,6 +294,7 @@ static void on_syscall(unsigned int vcpu_index, void *userdata)
     uint64_t length = packed >> 56;
     char *reason = NULL;
     bool ok = false;
+    uint64_t resume = 0;
 
     g_mutex_lock(&inj.lock);
     if (!inj.registers_ok || inj.state == STATE_IDLE) {
@@ -309,19 +314,30 @@ static void on_syscall(unsigned int vcpu_index, void *userdata)
         /* A refused process costs only the memo's lookup. A thread is taken
          * only where the PC register's sum really is its system call
          * instruction: never steered on a guess. */
-        if (!gp_process_memo_skip(&inj.refused, space, now) && is_syscall_at(pc)) {
-            gp_hijack_start(&inj.active, &inj.env, pc, length, space, stack, false, 0, now);
+        bool is_site = false;
+        const gp_syscall_instruction *found = NULL;
+        if (!gp_process_memo_skip(&inj.refused, space, now)) {
+            found = syscall_at(pc, length, &is_site);
+        }
+        if (found && is_site) {
+            gp_hijack_start(&inj.active, &inj.env, pc, found, space, stack, false, 0, now);
             inj.state = STATE_RUNNING;
             update_block_watch();
+        } else if (found) {
+            resume = take_over(pc); /* no chain can run here (i386 sysenter) */
         }
     }
     g_mutex_unlock(&inj.lock);
     report(ok, reason);
+    if (resume) {
+        qemu_plugin_set_pc(resume); /* does not return */
+    }
 }
 
 /* A system call instruction the process could run, near PC: in the same
- * executable memory, with its tail on the same 4 KiB. 0 if none. */
-static uint64_t find_site(uint64_t pc)
+ * executable memory, with its tail on the same 4 KiB. 0 if none; else
+ * *SITE is which of the ABI's sites it is. */
+static uint64_t find_site(uint64_t pc, const gp_syscall_instruction **site)
 {
     const gp_syscall_abi *abi = inj.env.abi;
     static uint8_t page[SCAN_UNIT]; /* the lock is held */
@@ -342,10 +358,14 @@ static uint64_t find_site(uint64_t pc)
                 *open = false;
                 continue;
             }
-            for (uint32_t i = 0; i + abi->syscall_length + SITE_TAIL <= SCAN_UNIT;
-                 i += abi->syscall_alignment) {
-                if (memcmp(page + i, abi->syscall_bytes, abi->syscall_length) == 0) {
-                    return at + i;
+            for (size_t form = 0; form < G_N_ELEMENTS(abi->sites); form++) {
+                const gp_syscall_instruction *s = &abi->sites[form];
+                for (uint32_t i = 0; s->length && i + s->length + SITE_TAIL <= SCAN_UNIT;
+                     i += s->alignment) {
+                    if (memcmp(page + i, s->bytes, s->length) == 0) {
+                        *site = s;
+                        return at + i;
+                    }
                 }
             }
         }
@@ -353,10 +373,11 @@ static uint64_t find_site(uint64_t pc)
     return 0;
 }
 
-/* Idle guest: takes the thread running the block at BLOCK_PC if it is in
- * user mode and a system call instruction is at hand. Returns where to
- * steer it, 0 to leave it. Lock held. */
-static uint64_t take_over(uint64_t block_pc)
+/* Takes the thread about to run the instruction at PC over, if it is in
+ * user mode and a system call instruction is at hand: an idle guest's, or
+ * one stopped at a system call no chain can run at. Returns where to steer
+ * it (for set_pc), 0 to leave it. Lock held. */
+static uint64_t take_over(uint64_t pc)
 {
     uint64_t mode = 0;
     if (!gp_register_try_read(&inj.mode, &mode) || !inj.env.abi->is_user_mode(mode)) {
@@ -368,23 +389,23 @@ static uint64_t take_over(uint64_t block_pc)
     if (gp_process_memo_skip(&inj.refused, space, now)) {
         return 0;
     }
-    uint64_t site = find_site(block_pc);
+    const gp_syscall_instruction *site_form = NULL;
+    uint64_t site = find_site(pc, &site_form);
     if (!site) {
         gp_process_memo_add(&inj.refused, space, NO_SITE_PID, now);
         return 0;
     }
     uint64_t stack = gp_register_read(&inj.env.stack);
     if (inj.env.options.verbose) {
-        gp_log("inject: no system call for %d ms: taking the thread at 0x%" G_GINT64_MODIFIER
-               "x over, through the system call instruction at 0x%" G_GINT64_MODIFIER "x",
-               (int)(IDLE_TAKEOVER_US / 1000), block_pc, site);
+        gp_log("inject: taking the thread at 0x%" G_GINT64_MODIFIER "x over, through the system "
+               "call instruction at 0x%" G_GINT64_MODIFIER "x", pc, site);
     }
-    gp_hijack_start(&inj.active, &inj.env, site, inj.env.abi->syscall_length, space, stack,
-                    true, block_pc, now);
+    uint64_t resume = pc | ((mode & inj.env.abi->mode_pc_flag) ? 1 : 0);
+    gp_hijack_start(&inj.active, &inj.env, site, site_form, space, stack, true, resume, now);
     inj.state = STATE_RUNNING;
     inj.takeover_wanted = false;
     update_block_watch();
-    return site;
+    return gp_hijack_resume_pc(&inj.active);
 }
 
 static void on_block(unsigned vcpu_index, uint64_t block_pc)
@@ -433,7 +454,9 @@ void gp_inject_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *byte
                               uint64_t offset)
 {
     /* The length rides in the top byte of the userdata with the offset. */
-    if (inj.env.abi && inj.env.abi->match_syscall(bytes, size) && offset < (UINT64_C(1) << 56)) {
+    bool is_site;
+    if (inj.env.abi && offset < (UINT64_C(1) << 56) &&
+        gp_syscall_match(inj.env.abi, bytes, size, &is_site)) {
         qemu_plugin_register_vcpu_insn_exec_cond_cb(
             insn, on_syscall, QEMU_PLUGIN_CB_RW_REGS_PC, QEMU_PLUGIN_COND_EQ, inj.armed, 1,
             (void *)(uintptr_t)(offset | (uint64_t)size << 56));

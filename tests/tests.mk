@@ -37,7 +37,7 @@ UNIT_TESTS += test_userland
 SRCS_test_userland := runner/userland.c runner/arch.c
 # The runner's table of what works on each architecture against the core's.
 UNIT_TESTS += test_arch
-SRCS_test_arch := runner/arch.c core/arch/arch.c core/arch/x86.c core/arch/x86_paging.c
+SRCS_test_arch := runner/arch.c $(wildcard core/arch/*.c)
 
 $(BUILD)/obj/tests/%.o $(BUILD)/obj-asan/tests/%.o: \
 	OBJ_CFLAGS = -Icore -Irunner -Itools $(RUNNER_CFLAGS)

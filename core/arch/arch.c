@@ -17,6 +17,29 @@ const gp_arch *gp_arch_for_target(const char *target)
     return NULL;
 }
 
+static const gp_syscall_instruction *match_in(const gp_syscall_instruction *list, size_t count,
+                                             const uint8_t *bytes, size_t length)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (list[i].length && list[i].length == length &&
+            memcmp(list[i].bytes, bytes, length) == 0) {
+            return &list[i];
+        }
+    }
+    return NULL;
+}
+
+const gp_syscall_instruction *gp_syscall_match(const gp_syscall_abi *abi, const uint8_t *bytes,
+                                               size_t length, bool *is_site)
+{
+    const gp_syscall_instruction *found =
+        match_in(abi->sites, sizeof abi->sites / sizeof abi->sites[0], bytes, length);
+    *is_site = found != NULL;
+    return found ? found
+                 : match_in(abi->elsewhere, sizeof abi->elsewhere / sizeof abi->elsewhere[0],
+                            bytes, length);
+}
+
 const char *gp_arch_supported_targets(void)
 {
     return "x86_64, i386";

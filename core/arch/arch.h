@@ -21,18 +21,31 @@ typedef enum gp_trap_kind {
     GP_TRAP_PANDA, /* would fault or clobber registers: the host skips it */
 } gp_trap_kind;
 
+/* A system call instruction as it sits in a process's code. */
+typedef struct gp_syscall_instruction {
+    uint8_t bytes[4];
+    unsigned length;    /* 0: no such instruction */
+    unsigned alignment; /* of its address, to look for it in memory */
+    /* ORed into its address for qemu_plugin_set_pc: the instruction set it
+     * belongs to (arm: 1 for Thumb). */
+    uint64_t pc_flag;
+} gp_syscall_instruction;
+
 /*
  * How a Linux process makes system calls on this architecture, for the
  * injector (core/inject.c). Numbers and flag values come from the kernel's
- * own headers for the guest ABI, never from memory.
+ * own headers for the guest ABI (core/arch/guest_abi.in), never from memory.
  */
 typedef struct gp_syscall_abi {
-    /* Is BYTES[0..LENGTH) a user-mode system call instruction? */
-    bool (*match_syscall)(const uint8_t *bytes, size_t length);
-    /* The instruction's own bytes, to find one in a process's code for a
-     * thread taken over outside a system call; at ALIGNMENT in memory. */
-    uint8_t syscall_bytes[4];
-    unsigned syscall_length, syscall_alignment;
+    /* The system call instructions the chain of injected calls runs at: a
+     * thread stopped at one is taken there; one taken over elsewhere is
+     * steered to the nearest one in its own code. */
+    gp_syscall_instruction sites[2];
+    /* System call instructions after which the kernel does not return to
+     * the next instruction (i386 sysenter: the vDSO's landing pad), so no
+     * chain can run at them: a thread stopped at one is taken over, as an
+     * idle one is, and gets back to it afterwards. */
+    gp_syscall_instruction elsewhere[1];
     const char *number_register;
     const char *argument_registers[6];
     const char *result_register;
@@ -45,11 +58,18 @@ typedef struct gp_syscall_abi {
      * its value for user mode (x86: cs, RPL 3). */
     const char *mode_register;
     bool (*is_user_mode)(uint64_t mode_register_value);
+    /* The bit of the mode register that set_pc's bit 0 stands for (arm:
+     * CPSR.T, the Thumb state), so a thread taken over resumes in the
+     * instruction set it left; 0 where there is none. */
+    uint64_t mode_pc_flag;
     unsigned pointer_bytes;             /* of the guest ABI (argv entries) */
     struct gp_syscall_numbers {
         long getpid, getuid, mmap, munmap, prctl, memfd_create, openat, fchmod, unlinkat, write,
             close, vfork, setsid, execve, execveat, faccessat, exit_group;
     } numbers;
+    /* 0 where numbers.vfork is vfork; where it is clone (arm64, which has
+     * no vfork), the flags that make clone a vfork. */
+    uint64_t vfork_clone_flags;
     uint64_t prot_read_write;       /* PROT_READ | PROT_WRITE */
     uint64_t map_private_anonymous; /* MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE */
     /* O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC: a file of our
@@ -147,6 +167,11 @@ typedef struct gp_arch {
 
 /* The architecture for a QEMU target name, or NULL when unsupported. */
 const gp_arch *gp_arch_for_target(const char *target);
+
+/* The system call instruction BYTES[0..LENGTH) is, or NULL; *IS_SITE says
+ * whether it is one of ABI's sites (else one of its elsewhere list). */
+const gp_syscall_instruction *gp_syscall_match(const gp_syscall_abi *abi, const uint8_t *bytes,
+                                               size_t length, bool *is_site);
 
 /* "x86_64, i386" for error messages. */
 const char *gp_arch_supported_targets(void);

@@ -45,10 +45,26 @@ static void system_call_instructions_are_looked_at(void **unused)
         const gp_arch *core = gp_arch_for_target(*target);
         assert_non_null(core);
         assert_true(core->matched_sizes != 0);
-        if (core->syscall) {
-            assert_true(core->matched_sizes & (UINT32_C(1) << core->syscall->syscall_length));
-            assert_true(core->syscall->match_syscall(core->syscall->syscall_bytes,
-                                                     core->syscall->syscall_length));
+        const gp_syscall_abi *abi = core->syscall;
+        for (size_t i = 0; abi && i < G_N_ELEMENTS(abi->sites); i++) {
+            const gp_syscall_instruction *site = &abi->sites[i];
+            bool is_site = false;
+            if (i == 0 || site->length) {
+                assert_true(site->length > 0 && site->alignment > 0);
+                assert_true(core->matched_sizes & (UINT32_C(1) << site->length));
+                assert_ptr_equal(gp_syscall_match(abi, site->bytes, site->length, &is_site), site);
+                assert_true(is_site);
+            }
+        }
+        for (size_t i = 0; abi && i < G_N_ELEMENTS(abi->elsewhere); i++) {
+            const gp_syscall_instruction *other = &abi->elsewhere[i];
+            bool is_site = true;
+            if (other->length) {
+                assert_true(core->matched_sizes & (UINT32_C(1) << other->length));
+                assert_ptr_equal(gp_syscall_match(abi, other->bytes, other->length, &is_site),
+                                 other);
+                assert_false(is_site);
+            }
         }
     }
 }
