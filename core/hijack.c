@@ -323,7 +323,7 @@ static void clean_up(gp_hijack *h, const gp_hijack_env *env)
 static void refuse(gp_hijack *h, const gp_hijack_env *env, gp_hijack_refusal why, int64_t now)
 {
     h->refusal = why;
-    gp_process_memo_add(env->refused, h->space_id, h->pid, now);
+    gp_process_memo_add(env->refused, h->space_id, h->pid, why == GP_REFUSED_COMM, now);
     clean_up(h, env);
 }
 

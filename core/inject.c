@@ -392,7 +392,7 @@ static uint64_t take_over(uint64_t pc)
     const gp_syscall_instruction *site_form = NULL;
     uint64_t site = find_site(pc, &site_form);
     if (!site) {
-        gp_process_memo_add(&inj.refused, space, NO_SITE_PID, now);
+        gp_process_memo_add(&inj.refused, space, NO_SITE_PID, false, now);
         return 0;
     }
     uint64_t stack = gp_register_read(&inj.env.stack);
@@ -520,7 +520,7 @@ static char *give_up_active(bool *ok)
     gp_hijack_abandon(&inj.active);
     inj.parked[slot] = inj.active;
     if (!inj.active.started) {
-        gp_process_memo_add(&inj.refused, inj.active.space_id, inj.active.pid,
+        gp_process_memo_add(&inj.refused, inj.active.space_id, inj.active.pid, false,
                             g_get_monotonic_time());
     }
     return finish_active_locked(ok);

@@ -46,12 +46,17 @@ bool gp_process_memo_refused(gp_process_memo *memo, uint64_t space, uint64_t pid
         entry->recheck_interval = GP_PROCESS_MEMO_LAST_RECHECK_US;
     }
     entry->recheck_at = now + entry->recheck_interval;
-    return true;
+    return !entry->by_name;
 }
 
-void gp_process_memo_add(gp_process_memo *memo, uint64_t space, uint64_t pid, int64_t now)
+void gp_process_memo_add(gp_process_memo *memo, uint64_t space, uint64_t pid, bool by_name,
+                         int64_t now)
 {
     int at = find(memo, space);
+    if (at >= 0 && memo->entries[at].pid == pid) {
+        memo->entries[at].by_name = by_name; /* refused again: its checks stay as far apart */
+        return;
+    }
     if (at < 0 && memo->count < GP_PROCESS_MEMO_SIZE) {
         at = (int)memo->count++;
     }
@@ -69,5 +74,6 @@ void gp_process_memo_add(gp_process_memo *memo, uint64_t space, uint64_t pid, in
         .recheck_at = now + GP_PROCESS_MEMO_FIRST_RECHECK_US,
         .recheck_interval = GP_PROCESS_MEMO_FIRST_RECHECK_US,
         .added = memo->next_added++,
+        .by_name = by_name,
     };
 }

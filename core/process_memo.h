@@ -11,7 +11,9 @@
  * reuses them) is then found after at most that limit, and a refused
  * process costs one getpid per interval rather than one per system call.
  * A pid survives execve, an address space does not: (pid, space) names one
- * program of one process.
+ * program of one process. Its name survives neither, and may change in
+ * between (prctl(PR_SET_NAME), as threads name themselves): a process
+ * refused for its name is asked its name again at each check.
  */
 #ifndef GP_CORE_PROCESS_MEMO_H
 #define GP_CORE_PROCESS_MEMO_H
@@ -28,6 +30,7 @@ typedef struct gp_process_memo_entry {
     int64_t recheck_at;      /* microseconds, the caller's clock */
     int64_t recheck_interval;
     uint64_t added;          /* for replacing the oldest when full */
+    bool by_name;            /* refused for its name, which it may change */
 } gp_process_memo_entry;
 
 typedef struct gp_process_memo {
@@ -44,11 +47,15 @@ void gp_process_memo_clear(gp_process_memo *memo);
 bool gp_process_memo_skip(const gp_process_memo *memo, uint64_t space, int64_t now);
 
 /* The hijacked thread of SPACE said it is PID: true if that process was
- * refused before (its next check is then pushed back); false otherwise,
- * and a stale entry for SPACE (another pid) is dropped. */
+ * refused before for good (its next check is then pushed back); false
+ * otherwise: a stale entry for SPACE (another pid) is dropped, and one
+ * refused for its name is kept, its check pushed back, to be refused
+ * again by gp_process_memo_add if the name still does not match. */
 bool gp_process_memo_refused(gp_process_memo *memo, uint64_t space, uint64_t pid, int64_t now);
 
-/* Refuses (SPACE, PID) from NOW on; the oldest entry goes when full. */
-void gp_process_memo_add(gp_process_memo *memo, uint64_t space, uint64_t pid, int64_t now);
+/* Refuses (SPACE, PID) from NOW on, BY_NAME if for its name; the oldest
+ * entry goes when full. Refused again, it keeps its interval. */
+void gp_process_memo_add(gp_process_memo *memo, uint64_t space, uint64_t pid, bool by_name,
+                         int64_t now);
 
 #endif

@@ -6,13 +6,13 @@
 
 /*
  * QEMU 11.1's system-emulation targets (configs/targets/TARGET-softmmu.mak), and
- * what guestplug's core does on each today: core/arch/ has hypercalls for
- * x86_64 and i386, and core/inject.c a system-call ABI (and guest/daemon a
- * build) for x86_64 only. The core refuses to load on every other target.
+ * what guestplug's core does on each today: the targets with a file in
+ * core/arch/ (tests/unit/test_arch.c holds the two lists together). The
+ * core refuses to load on every other target.
  */
 static const gp_qemu_target qemu_targets[] = {
     { "x86_64", GP_SUPPORT_INJECTION },
-    { "i386", GP_SUPPORT_CHANNELS },
+    { "i386", GP_SUPPORT_INJECTION },
     { "aarch64", GP_SUPPORT_PLAIN },
     { "arm", GP_SUPPORT_PLAIN },
     { "mips", GP_SUPPORT_PLAIN },

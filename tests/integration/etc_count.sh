@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The generic x86_64 image boots (building it first if needed), reverts to
-# root, and a serial command's output comes back: /etc has a realistic
-# number of entries.
+# The generic image boots (building it first if needed), reverts to root,
+# and a serial command's output comes back: /etc has a realistic number of
+# entries, and the kernel is Debian bookworm's.
+# arches: ci
 source "$(dirname "$0")/lib.bash"
-"$GUESTPLUG" run -g x86_64 -c 'ls -A /etc | wc -l' -c 'cat /proc/version' >"$WORK/out"
+"$GUESTPLUG" run -g "$ARCH" -c 'ls -A /etc | wc -l' -c 'cat /proc/version' >"$WORK/out"
 cat "$WORK/out"
 count=$(head -n 1 "$WORK/out")
 [[ $count =~ ^[0-9]+$ ]] || fail "first line '$count' is not a number"

@@ -19,11 +19,10 @@
 #  - a root program given the host plugin's control channel by token has
 #    50 secrets queued there, and reads them all back after the attack.
 # The daemon's environment no longer shows its token; the victim's shows
-# its own. On i386 (channels, no injection) only the host's channels are
-# attacked.
-#   hostile_channels.sh [ARCH]    x86_64 (default) or i386
+# its own.
+# arches: ci
 source "$(dirname "$0")/lib.bash"
-arch=${1:-x86_64}
+arch=$ARCH
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
 tests_dir=$ROOT/$BUILD/guest/$arch/tests
 [ -x "$tests_dir/hostile_channels" ] || fail "$tests_dir/hostile_channels not built"
@@ -33,7 +32,6 @@ stash="GUESTPLUG_TOKEN=$token /tmp/hostile_channels read-stash 50 /tmp/stash-go"
 wait_for() { echo "for i in \$(seq 150); do $1 && break; sleep 0.2; done"; }
 
 commands=(-c 'chmod 755 /tmp/hostile_channels /tmp/trigger')
-if [ "$arch" = x86_64 ]; then
     commands+=(
         -c '/tmp/hostile_channels before-daemon'
         -c "$trigger 'load victim'"
@@ -46,13 +44,6 @@ if [ "$arch" = x86_64 ]; then
         -c 'sleep 2'
         -c "touch /tmp/victim-go /tmp/stash-go; $(wait_for '! pidof victim >/dev/null'); wait; cat /tmp/stash.out"
     )
-else
-    commands+=(
-        -c "$stash >/tmp/stash.out 2>&1 & $(wait_for 'grep -q waiting /tmp/stash.out')"
-        -c '/tmp/hostile_channels host-only'
-        -c "touch /tmp/stash-go; wait; cat /tmp/stash.out"
-    )
-fi
 
 status=0
 "$GUESTPLUG" run -g "$arch" -p "hostile_target:dir=$tests_dir,token=$token" -t 120 \
@@ -79,43 +70,41 @@ expect_contains "$WORK/out" "ok   stash: nothing else queued"
 ! grep -q "hostile_target: .*forged by the attacker" "$WORK/out" ||
     fail "a forged message reached the host"
 
-if [ "$arch" = x86_64 ]; then
-    for case in spoof-daemon forge; do
-        expect_contains "$WORK/out" "ok   $case: 320 forged HELLO (pid 4242), STARTED, FAILED, EXITED, PONG frames for \"victim\" on channel 0 -> -1 each"
-        expect_contains "$WORK/out" "ok   $case: READ of channel 0 -> -1"
-    done
-    expect_contains "$WORK/out" 'ok   find: GET_CHANNEL_BY_NAME "victim" -> -1'
-    expect_contains "$WORK/out" 'ok   find: GET_CHANNEL_BY_NAME "guest_daemon" -> -1'
-    expect_contains "$WORK/out" "ok   proc: its /proc/PID/environ cannot be opened (EACCES)"
-    expect_contains "$WORK/out" "ok   proc: it cannot be ptraced (EPERM)"
-    grep -q "ok   proc: no token in the /proc/PID/cmdline of [0-9]* processes" "$WORK/out" ||
-        fail "no /proc/PID/cmdline check"
-    grep -q "ok   steal-daemon: [0-9]* READs of channel 0 while a plugin loads -> -1 each" \
-        "$WORK/out" || fail "no channel 0 check"
-    # The spoofed HELLO did not count: the host injected the real daemon.
-    ! grep -q "guest_daemon is up (pid 4242)" "$WORK/err" || fail "the spoofed HELLO counted"
-    [ "$(grep -c 'guestplug: guest_daemon is up' "$WORK/err")" -eq 1 ] ||
-        fail "not exactly one daemon came up"
-    expect_contains "$WORK/err" "guestplug: guest_daemon injected"
-    # The victim's view: everything it was sent, nothing it was not; and the
-    # host's: its real result, one start, one exit, nothing forged.
-    expect_contains "$WORK/out" "hostile_target: victim sent 'ready'"
-    expect_contains "$WORK/out" "hostile_target: queued 100 secrets on channel"
-    expect_contains "$WORK/out" "hostile_target: victim sent 'child writes'"
-    expect_contains "$WORK/out" "hostile_target: victim sent 'result: 100 of 100 secrets intact and in order, 0 wrong, nothing more queued, child ok, token in the environment'"
-    [ "$(grep -c 'hostile_target: victim sent' "$WORK/out")" -eq 3 ] ||
-        fail "the host heard more from the victim than it sent"
-    [ "$(grep -c 'hostile_target: victim started' "$WORK/out")" -eq 1 ] || fail "forged STARTED"
-    [ "$(grep -c 'hostile_target: victim exited' "$WORK/out")" -eq 1 ] || fail "forged EXITED"
-    expect_contains "$WORK/out" "hostile_target: victim exited: status 0"
-    ! grep -q "hostile_target: victim failed" "$WORK/out" || fail "forged FAILED"
-    # c_example's ELF went through channel 0 under attack, whole.
-    expect_contains "$WORK/out" "hostile_target: c_example started"
-    grep -q "hostile_target: c_example sent u32 [1-9]" "$WORK/out" || fail "c_example did not run"
-    expect_contains "$WORK/out" "hostile_target: c_example exited: status 0"
-    # Tokens: the victim has its own, and only that; the daemon wiped its own.
-    grep -qE "^victim env: GUESTPLUG_CHANNEL=victim GUESTPLUG_TOKEN=[0-9a-f]{32} $" "$WORK/out" ||
-        fail "the victim's environment is not its channel and its token"
-    expect_contains "$WORK/out" "daemon env: [GUESTPLUG_TOKEN=]"
-fi
+for case in spoof-daemon forge; do
+    expect_contains "$WORK/out" "ok   $case: 320 forged HELLO (pid 4242), STARTED, FAILED, EXITED, PONG frames for \"victim\" on channel 0 -> -1 each"
+    expect_contains "$WORK/out" "ok   $case: READ of channel 0 -> -1"
+done
+expect_contains "$WORK/out" 'ok   find: GET_CHANNEL_BY_NAME "victim" -> -1'
+expect_contains "$WORK/out" 'ok   find: GET_CHANNEL_BY_NAME "guest_daemon" -> -1'
+expect_contains "$WORK/out" "ok   proc: its /proc/PID/environ cannot be opened (EACCES)"
+expect_contains "$WORK/out" "ok   proc: it cannot be ptraced (EPERM)"
+grep -q "ok   proc: no token in the /proc/PID/cmdline of [0-9]* processes" "$WORK/out" ||
+    fail "no /proc/PID/cmdline check"
+grep -q "ok   steal-daemon: [0-9]* READs of channel 0 while a plugin loads -> -1 each" \
+    "$WORK/out" || fail "no channel 0 check"
+# The spoofed HELLO did not count: the host injected the real daemon.
+! grep -q "guest_daemon is up (pid 4242)" "$WORK/err" || fail "the spoofed HELLO counted"
+[ "$(grep -c 'guestplug: guest_daemon is up' "$WORK/err")" -eq 1 ] ||
+    fail "not exactly one daemon came up"
+expect_contains "$WORK/err" "guestplug: guest_daemon injected"
+# The victim's view: everything it was sent, nothing it was not; and the
+# host's: its real result, one start, one exit, nothing forged.
+expect_contains "$WORK/out" "hostile_target: victim sent 'ready'"
+expect_contains "$WORK/out" "hostile_target: queued 100 secrets on channel"
+expect_contains "$WORK/out" "hostile_target: victim sent 'child writes'"
+expect_contains "$WORK/out" "hostile_target: victim sent 'result: 100 of 100 secrets intact and in order, 0 wrong, nothing more queued, child ok, token in the environment'"
+[ "$(grep -c 'hostile_target: victim sent' "$WORK/out")" -eq 3 ] ||
+    fail "the host heard more from the victim than it sent"
+[ "$(grep -c 'hostile_target: victim started' "$WORK/out")" -eq 1 ] || fail "forged STARTED"
+[ "$(grep -c 'hostile_target: victim exited' "$WORK/out")" -eq 1 ] || fail "forged EXITED"
+expect_contains "$WORK/out" "hostile_target: victim exited: status 0"
+! grep -q "hostile_target: victim failed" "$WORK/out" || fail "forged FAILED"
+# c_example's ELF went through channel 0 under attack, whole.
+expect_contains "$WORK/out" "hostile_target: c_example started"
+grep -q "hostile_target: c_example sent u32 [1-9]" "$WORK/out" || fail "c_example did not run"
+expect_contains "$WORK/out" "hostile_target: c_example exited: status 0"
+# Tokens: the victim has its own, and only that; the daemon wiped its own.
+grep -qE "^victim env: GUESTPLUG_CHANNEL=victim GUESTPLUG_TOKEN=[0-9a-f]{32} $" "$WORK/out" ||
+    fail "the victim's environment is not its channel and its token"
+expect_contains "$WORK/out" "daemon env: [GUESTPLUG_TOKEN=]"
 echo "hostile_channels ($arch): every attack refused, every target intact"

@@ -21,16 +21,17 @@
 #  - (Python front) channels the guest made are reclaimed at a revert: a
 #    guest whose share was used up gets channels again after loadvm.
 # Prints the figures as "hostile_floods: NAME VALUE unit".
+# arches: all
 source "$(dirname "$0")/lib.bash"
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
-tests_dir=$ROOT/$BUILD/guest/x86_64/tests
+tests_dir=$ROOT/$BUILD/guest/$ARCH/tests
 token=$(new_token)
 probe="GUESTPLUG_TOKEN=$token /tmp/trigger hostile_target"
 MiB=1024 # in kB, as VmRSS is
 
 status=0
 SECONDS=0
-"$GUESTPLUG" run -g x86_64 --core channels=open --core queue_limit=16M \
+"$GUESTPLUG" run -g "$ARCH" --core channels=open --core queue_limit=16M \
     -p "hostile_target:dir=$tests_dir,token=$token" -t 600 \
     --copy "$tests_dir/hostile_channels:/tmp/hostile_channels" \
     --copy "$tests_dir/trigger:/tmp/trigger" \
@@ -108,7 +109,7 @@ export PYTHONPATH=$ROOT/python GUESTPLUG_RUN_LIB=$ROOT/$BUILD/lib/libguestplug-r
 cat >"$WORK/revert.py" <<PY
 from guestplug import Panda
 
-panda = Panda(generic="x86_64")
+panda = Panda(generic="$ARCH")
 panda.set_core_arg("guest_channels", "32")
 panda.set_core_arg("guest_channels_per_process", "8")
 panda.load_plugin("hostile_target", {"token": "$token"})

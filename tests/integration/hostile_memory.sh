@@ -13,9 +13,9 @@
 # own view of the targets. This script then checks the targets from other
 # processes (checksums, id nobody, modprobe, fresh zero pages) and that no
 # kernel bytes reached the host.
-#   hostile_memory.sh [ARCH]    x86_64 (default) or i386
+# arches: ci
 source "$(dirname "$0")/lib.bash"
-arch=${1:-x86_64}
+arch=$ARCH
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
 program=$ROOT/$BUILD/guest/$arch/tests/hostile_memory
 [ -x "$program" ] || fail "$program not built (is the $arch cross compiler installed?)"

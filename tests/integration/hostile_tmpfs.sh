@@ -11,15 +11,16 @@
 #  - nothing of the attacker ran as root (its payload writes /tmp/gp-pwned);
 #  - the attacker's files are as planted, seen from another process;
 #  - no attack worked, and no root-owned file is left in the tmpfs dirs.
+# arches: all
 source "$(dirname "$0")/lib.bash"
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
-tests_dir=$ROOT/$BUILD/guest/x86_64/tests
+tests_dir=$ROOT/$BUILD/guest/$ARCH/tests
 as_nobody='su -s /bin/sh nobody -c'
 squat=/tmp/gp-squat
 token=$(new_token) # inject_test's control channel is trigger's by this token
 
 status=0
-"$GUESTPLUG" run -g x86_64 --core inject_memfd=off -p "inject_test:dir=$tests_dir,token=$token" \
+"$GUESTPLUG" run -g "$ARCH" --core inject_memfd=off -p "inject_test:dir=$tests_dir,token=$token" \
     --copy "$tests_dir/tmpfs_squatter:/tmp/tmpfs_squatter" \
     --copy "$tests_dir/trigger:/tmp/trigger" \
     -c "echo victim > /etc/gp-victim && mkdir $squat && chown nobody $squat" \

@@ -4,14 +4,15 @@
 # as "sh" or "exe"), it keeps serving after that process has exited (a
 # second plugin, loaded later from a channel callback, still runs) and is
 # owned by init.
+# arches: all
 source "$(dirname "$0")/lib.bash"
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
-tests_dir=$ROOT/$BUILD/guest/x86_64/tests
+tests_dir=$ROOT/$BUILD/guest/$ARCH/tests
 token=$(new_token) # inject_test's control channel is trigger's by this token
 
 # crash dies of SIGSEGV, so the run fails (status 1) and says so.
 status=0
-"$GUESTPLUG" run -g x86_64 --core inject_comm=trigger \
+"$GUESTPLUG" run -g "$ARCH" --core inject_comm=trigger \
     -p "inject_test:plugins=c_example,dir=$tests_dir,token=$token" --copy "$tests_dir/trigger:/tmp/trigger" \
     -c '/tmp/trigger no_such_channel hello' -c 'sleep 2' \
     -c 'ps -o comm | grep -x trigger || echo no trigger left' \

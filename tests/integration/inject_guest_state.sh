@@ -3,6 +3,7 @@
 # shell keeps running commands correctly, and it is left exactly as a shell
 # that was never hijacked: same open fds, same mappings, no memfd. Only the
 # daemon remains, in a session of its own.
+# arches: all
 source "$(dirname "$0")/lib.bash"
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
 
@@ -13,8 +14,8 @@ probe=(-c 'echo one' -c 'ls -l /proc/$$/fd >/tmp/fds; sed "s/.*[0-9] //" /tmp/fd
        -c 'grep -c -e memfd -e guest_daemon -e guestplug /proc/$$/maps || true'
        -c 'echo two; ls -A /etc | wc -l')
 
-"$GUESTPLUG" run -g x86_64 "${probe[@]}" >"$WORK/plain" 2>&1
-"$GUESTPLUG" run -g x86_64 --core inject_comm=sh -p inject_test:plugins=c_example \
+"$GUESTPLUG" run -g "$ARCH" "${probe[@]}" >"$WORK/plain" 2>&1
+"$GUESTPLUG" run -g "$ARCH" --core inject_comm=sh -p inject_test:plugins=c_example \
     -c 'sleep 2' "${probe[@]}" -c 'ps -o pid,args | grep "[g]uest_daemon"' \
     >"$WORK/injected" 2>&1
 cat "$WORK/injected"

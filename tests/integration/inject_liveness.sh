@@ -11,9 +11,10 @@
 #  4. (Python front) a VM paused for longer than the ping bound, while
 #     keepalive pings are due, does not make the daemon gone: the bound
 #     counts guest run time. Then a plugin running at revert_sync is LOST.
+# arches: all
 source "$(dirname "$0")/lib.bash"
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
-tests_dir=$ROOT/$BUILD/guest/x86_64/tests
+tests_dir=$ROOT/$BUILD/guest/$ARCH/tests
 token=$(new_token) # inject_test's control channel is trigger's by this token
 
 # The guest clock counts only time in which the guest runs code, and an
@@ -23,7 +24,7 @@ busy_wait='i=0; while [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done'
 new_daemon='for i in $(seq 100); do new=$(pidof guest_daemon) && [ "$new" != "$old" ] && break; sleep 0.1; done'
 status=0
 SECONDS=0
-"$GUESTPLUG" run -g x86_64 --core daemon_ping_ms=1000 \
+"$GUESTPLUG" run -g "$ARCH" --core daemon_ping_ms=1000 \
     -p "inject_test:plugins=sleeper,dir=$tests_dir,token=$token" \
     --copy "$tests_dir/trigger:/tmp/trigger" \
     -c 'for i in $(seq 30); do pidof sleeper && break; sleep 1; done' \
@@ -69,7 +70,7 @@ cat >"$WORK/revert.py" <<PY
 import time
 from guestplug import Panda
 
-panda = Panda(generic="x86_64")
+panda = Panda(generic="$ARCH")
 panda.set_core_arg("daemon_ping_ms", "1000")
 panda.load_plugin("inject_test", {"plugins": "sleeper", "dir": "$tests_dir"})
 

@@ -4,13 +4,14 @@
 # AT_EMPTY_PATH), not through /proc/self/fd/N. The daemon is injected while
 # /proc is there (the injector's own cold-boot path has tests of its own),
 # then /proc is unmounted and a second plugin is asked for.
+# arches: all
 source "$(dirname "$0")/lib.bash"
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
-tests_dir=$ROOT/$BUILD/guest/x86_64/tests
+tests_dir=$ROOT/$BUILD/guest/$ARCH/tests
 token=$(new_token) # inject_test's control channel is trigger's by this token
 
 status=0
-"$GUESTPLUG" run -g x86_64 -p "inject_test:plugins=c_example,token=$token" \
+"$GUESTPLUG" run -g "$ARCH" -p "inject_test:plugins=c_example,token=$token" \
     --copy "$tests_dir/trigger:/tmp/trigger" \
     -c 'for i in $(seq 30); do pidof guest_daemon >/dev/null && break; sleep 1; done; sleep 1' \
     -c 'umount /proc || umount -l /proc; [ -e /proc/self ] && echo "proc still there" || echo "proc is gone"' \

@@ -3,10 +3,11 @@
 # plugin the host plugins loaded runs again in the reverted guest, under a
 # newly injected guest_daemon; one running at the revert is lost first; a
 # host plugin's end of the analysis ends only its round.
+# arches: all
 source "$(dirname "$0")/lib.bash"
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
 "$ROOT/$BUILD/tests/integration/vm_api" reload-after-revert \
-    "$ROOT/$BUILD/guest/x86_64/tests" >"$WORK/out" 2>&1 || { cat "$WORK/out"; fail "vm_api failed"; }
+    "$ROOT/$BUILD/guest/$ARCH/tests" >"$WORK/out" 2>&1 || { cat "$WORK/out"; fail "vm_api failed"; }
 cat "$WORK/out"
 expect_count() { # TIMES TEXT WHY
     [ "$(grep -cF -- "$2" "$WORK/out")" -eq "$1" ] || fail "$3"

@@ -4,11 +4,12 @@
 # checks itself (tests/guest/threads): every result right, a value carried
 # across system calls intact, and its descriptors, mappings, signal
 # dispositions and mask the same at the end as at the start.
+# arches: all
 source "$(dirname "$0")/lib.bash"
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
-tests_dir=$ROOT/$BUILD/guest/x86_64/tests
+tests_dir=$ROOT/$BUILD/guest/$ARCH/tests
 
-"$GUESTPLUG" run -g x86_64 --core inject_comm=threads --core verbose=on \
+"$GUESTPLUG" run -g "$ARCH" --core inject_comm=threads --core verbose=on \
     -p inject_test:plugins=c_example --copy "$tests_dir/threads:/tmp/busy-threads" \
     -c '/tmp/busy-threads 12' >"$WORK/out" 2>&1 || { cat "$WORK/out"; fail "the run failed"; }
 grep -v ' returned ' "$WORK/out"

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A filter that no process satisfies ends in a clean, bounded failure that
 # names the filter: in the host log and in the load's event callback.
+# arches: all
 source "$(dirname "$0")/lib.bash"
 start=$SECONDS
 status=0
-"$GUESTPLUG" run -g x86_64 -p guest_plugin_example --core inject_comm=no_such_process \
+"$GUESTPLUG" run -g "$ARCH" -p guest_plugin_example --core inject_comm=no_such_process \
     --core inject_timeout=5 >"$WORK/out" 2>&1 || status=$?
 elapsed=$((SECONDS - start))
 cat "$WORK/out"

@@ -5,6 +5,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-build}
 GUESTPLUG=${GUESTPLUG_BIN:-$ROOT/$BUILD/bin/guestplug}
 CORE=$ROOT/$BUILD/lib/libguestplug.so
+# The guest architecture of a test marked "# arches: ..." (tests/run --arch).
+ARCH=${GP_TEST_ARCH:-x86_64}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gp-itest-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -35,4 +37,20 @@ run_bare_x86() { # BIOS ARGS...
     local bios=$1; shift
     timeout 60 "$GUESTPLUG" qemu x86_64 -M pc -accel tcg -nodefaults -display none \
         -device isa-debug-exit,iobase=0xf4,iosize=4 -bios "$bios" "$@"
+}
+
+# The seed example on a cold boot of the generic image of ARCH with USERLAND
+# gives the count the guest's own shell gives, and PID 1 is left alone.
+# Leaves the run's verbose output in $WORK/cold.
+cold_boot_count() { # ARCH USERLAND
+    local guest=(-g "$1" --userland "$2") expected start=$SECONDS counted
+    expected=$("$GUESTPLUG" run "${guest[@]}" -c 'ls -A /etc | wc -l')
+    "$GUESTPLUG" run "${guest[@]}" --cold-boot -p guest_plugin_example --core verbose=on \
+        >"$WORK/cold" 2>&1 || { cat "$WORK/cold"; fail "$1 $2: cold boot failed"; }
+    grep -v -e ' returned ' -e 'taking a thread' "$WORK/cold"
+    counted=$(sed -n 's/^Guest `\/etc` file count: \([0-9]*\)$/\1/p' "$WORK/cold")
+    [ "$counted" = "$expected" ] ||
+        fail "$1 $2: cold boot counted '$counted', the shell $expected"
+    ! grep -q 'hijacked pid 1 ' "$WORK/cold" || fail "$1 $2: PID 1 was hijacked"
+    echo "$1 $2: cold boot to the count in $((SECONDS - start)) s"
 }

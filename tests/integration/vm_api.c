@@ -26,6 +26,13 @@
 
 #include "guestplug/run.h"
 
+/* The generic guest the test runs on: GP_TEST_ARCH, as lib.bash's ARCH. */
+static const char *test_arch(void)
+{
+    const char *arch = getenv("GP_TEST_ARCH");
+    return arch && arch[0] ? arch : "x86_64";
+}
+
 static int failures;
 
 #define CHECK(cond, ...)                                   \
@@ -59,7 +66,7 @@ static int run(gp_vm *vm, const char *cmd, char **output_out)
 
 static int revert_twice(void)
 {
-    gp_vm *vm = gp_vm_new_generic("x86_64");
+    gp_vm *vm = gp_vm_new_generic(test_arch());
     CHECK(vm, "gp_vm_new_generic");
     CHECK(gp_vm_start(vm) == 0, "start: %s", gp_vm_last_error(vm));
     CHECK(gp_vm_revert(vm, "root") == 0, "first revert: %s", gp_vm_last_error(vm));
@@ -128,7 +135,7 @@ static bool new_token(char out[33])
 
 static int revert_reload(const char *trigger)
 {
-    gp_vm *vm = gp_vm_new_generic("x86_64");
+    gp_vm *vm = gp_vm_new_generic(test_arch());
     /* trigger claims inject_test's control channel with the token both get. */
     char token[33], arguments[96], command[128];
     CHECK(new_token(token), "token from /dev/urandom");
@@ -149,7 +156,7 @@ static int revert_reload(const char *trigger)
 
 static int reload_after_revert(const char *dir)
 {
-    gp_vm *vm = gp_vm_new_generic("x86_64");
+    gp_vm *vm = gp_vm_new_generic(test_arch());
     char arguments[4200];
     snprintf(arguments, sizeof arguments, "plugins=c_example+sleeper,dir=%s", dir);
     const char *wait_for_sleeper =
@@ -168,7 +175,7 @@ static int reload_after_revert(const char *dir)
     gp_vm_end(vm);
 
     /* A host plugin that ends the analysis: each reload is a round of its own. */
-    vm = gp_vm_new_generic("x86_64");
+    vm = gp_vm_new_generic(test_arch());
     CHECK(gp_vm_load_plugin(vm, "guest_plugin_example", NULL) == 0, "load_plugin");
     CHECK(gp_vm_start(vm) == 0, "start: %s", gp_vm_last_error(vm));
     CHECK(gp_vm_run_until_end(vm, 30) == 0 && gp_vm_ended(vm), "first round: %s",
