@@ -287,6 +287,13 @@ static const gp_syscall_instruction *syscall_at(uint64_t pc, uint64_t length, bo
 
 static uint64_t take_over(uint64_t pc);
 
+/* Is the thread running user code of the kernel's own ABI (MODE: the mode
+ * register's value)? Lock held. */
+static bool in_user_mode(uint64_t *mode)
+{
+    return gp_register_try_read(&inj.mode, mode) && inj.env.abi->is_user_mode(*mode);
+}
+
 static void on_syscall(unsigned int vcpu_index, void *userdata)
 {
     (void)vcpu_index;
@@ -316,7 +323,8 @@ static void on_syscall(unsigned int vcpu_index, void *userdata)
          * instruction: never steered on a guess. */
         bool is_site = false;
         const gp_syscall_instruction *found = NULL;
-        if (!gp_process_memo_skip(&inj.refused, space, now)) {
+        uint64_t mode;
+        if (!gp_process_memo_skip(&inj.refused, space, now) && in_user_mode(&mode)) {
             found = syscall_at(pc, length, &is_site);
         }
         if (found && is_site) {
@@ -380,7 +388,7 @@ static uint64_t find_site(uint64_t pc, const gp_syscall_instruction **site)
 static uint64_t take_over(uint64_t pc)
 {
     uint64_t mode = 0;
-    if (!gp_register_try_read(&inj.mode, &mode) || !inj.env.abi->is_user_mode(mode)) {
+    if (!in_user_mode(&mode)) {
         return 0;
     }
     inj.seen_user_mode = true;

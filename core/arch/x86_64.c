@@ -5,6 +5,18 @@
 #include "x86.h"
 #include "x86_paging.h"
 
+/*
+ * A 64-bit user-mode program: cs is Linux's __USER_CS, GDT entry 6 with
+ * RPL 3 (arch/x86/include/asm/segment.h). A 32-bit program on the 64-bit
+ * kernel runs with __USER32_CS (0x23) and the i386 system-call numbers, so
+ * the 64-bit chain must never run there, even at a `syscall` (the compat
+ * vDSO's on AMD CPUs).
+ */
+static bool x86_64_is_user_mode(uint64_t cs)
+{
+    return cs == 0x33;
+}
+
 static const gp_syscall_abi x86_64_syscall = {
     .sites = { { .bytes = { 0x0f, 0x05 }, .length = 2, .alignment = 1 } }, /* syscall */
     .number_register = "rax",
@@ -14,7 +26,7 @@ static const gp_syscall_abi x86_64_syscall = {
     /* syscall puts the return address in rcx and rflags in r11 */
     .clobbered_registers = { "rcx", "r11" },
     .mode_register = "cs",
-    .is_user_mode = gp_x86_is_user_mode,
+    .is_user_mode = x86_64_is_user_mode,
     .pointer_bytes = 8,
     GP_ABI_FROM_HEADERS,
 };
