@@ -13,10 +13,13 @@ GUEST_CC_mips64el := mips64el-linux-gnuabi64-gcc
 GUEST_ARCHES_ALL := x86_64 i386 aarch64 arm mips mipsel mips64el
 GUEST_ARCHES := $(foreach a,$(GUEST_ARCHES_ALL),$(if $(shell command -v $(GUEST_CC_$(a))),$(a)))
 # The guest library's hypercalls exist for these so far.
-GUEST_LIB_ARCHES := x86_64 i386
+GUEST_LIB_ARCHES := x86_64 i386 aarch64 arm
 GUEST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) -Os -Iinclude -Iguest/lib
 # The libc-free half must not call into a C library it may not have.
 GUEST_NOLIBC_CFLAGS := -ffreestanding -fno-builtin -fno-stack-protector
+# gcc makes aarch64's atomic read-modify-writes calls into libgcc by
+# default (-moutline-atomics, to pick LSE at run time): keep them inline.
+GUEST_NOLIBC_CFLAGS_aarch64 := -mno-outline-atomics
 
 GUEST_LIB_NOLIBC := guest/lib/hypercall.c
 GUEST_LIB_LIBC := guest/lib/channel_stdio.c
@@ -24,10 +27,11 @@ GUEST_LIB_HEADERS := $(wildcard guest/lib/*.h guest/lib/arch/*.h include/guestpl
 
 # libguestplug-guest.a for one ARCH.
 define guest_lib_rule
-$(BUILD)/guest/$(1)/obj/%.nolibc.o: guest/lib/%.c $(GUEST_LIB_HEADERS)
+$(BUILD)/guest/$(1)/obj/%.nolibc.o: guest/lib/%.c $(GUEST_LIB_HEADERS) guest/guest.mk
 	@mkdir -p $$(@D)
-	$$(GUEST_CC_$(1)) $$(GUEST_CFLAGS) $$(GUEST_NOLIBC_CFLAGS) -c $$< -o $$@
-$(BUILD)/guest/$(1)/obj/%.o: guest/lib/%.c $(GUEST_LIB_HEADERS)
+	$$(GUEST_CC_$(1)) $$(GUEST_CFLAGS) $$(GUEST_NOLIBC_CFLAGS) $$(GUEST_NOLIBC_CFLAGS_$(1)) \
+		-c $$< -o $$@
+$(BUILD)/guest/$(1)/obj/%.o: guest/lib/%.c $(GUEST_LIB_HEADERS) guest/guest.mk
 	@mkdir -p $$(@D)
 	$$(GUEST_CC_$(1)) $$(GUEST_CFLAGS) -c $$< -o $$@
 $(BUILD)/guest/$(1)/libguestplug-guest.a: \
@@ -64,15 +68,20 @@ GUEST_TEST_BINS := $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_TEST_PR
 ALL_TARGETS += $(foreach a,$(GUEST_BUILD_ARCHES),$(BUILD)/guest/$(a)/libguestplug-guest.a) \
 	$(GUEST_PLUGIN_BINS) $(GUEST_TEST_BINS)
 
-# guest_daemon: no C library at all; embedded into libguestplug.so.
+# guest_daemon: no C library at all; embedded into libguestplug.so. No
+# RELRO: without a dynamic loader nothing would make it read-only, and its
+# page-aligned end made the linker pad aarch64's file (64 KiB segment
+# alignment) from 9 KiB to 65, all of which the injector writes into the guest.
 GUEST_DAEMON_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) -Os -Iinclude -Iguest/lib \
 	$(GUEST_NOLIBC_CFLAGS) -nostdlib -static -fno-asynchronous-unwind-tables \
-	-fno-pie -no-pie -Wl,--gc-sections -ffunction-sections -fdata-sections -s
+	-fno-pie -no-pie -Wl,--gc-sections -ffunction-sections -fdata-sections -s \
+	-Wl,-z,norelro
 define guest_daemon_rule
 $(BUILD)/guest/$(1)/guest_daemon: $(wildcard guest/daemon/*.c guest/daemon/*.h) \
-		$(GUEST_LIB_NOLIBC) $(GUEST_LIB_HEADERS)
+		$(GUEST_LIB_NOLIBC) $(GUEST_LIB_HEADERS) guest/guest.mk
 	@mkdir -p $$(@D)
-	$$(GUEST_CC_$(1)) $$(GUEST_DAEMON_CFLAGS) -o $$@ $(wildcard guest/daemon/*.c) $(GUEST_LIB_NOLIBC)
+	$$(GUEST_CC_$(1)) $$(GUEST_DAEMON_CFLAGS) $$(GUEST_NOLIBC_CFLAGS_$(1)) -o $$@ \
+		$(wildcard guest/daemon/*.c) $(GUEST_LIB_NOLIBC)
 endef
 $(foreach a,$(GUEST_BUILD_ARCHES),$(eval $(call guest_daemon_rule,$(a))))
 GUEST_DAEMONS := $(foreach a,$(GUEST_BUILD_ARCHES),$(BUILD)/guest/$(a)/guest_daemon)
@@ -101,9 +110,10 @@ $(CORE_SO): $(DAEMON_BLOBS_O)
 GUEST_NOLIBC_TEST_PROGRAMS := trigger tmpfs_squatter
 define guest_nolibc_program_rule
 $(BUILD)/guest/$(1)/tests/$(2): $(wildcard tests/guest_nolibc/$(2)/*.c) $(GUEST_LIB_NOLIBC) \
-		$(GUEST_LIB_HEADERS)
+		$(GUEST_LIB_HEADERS) guest/guest.mk
 	@mkdir -p $$(@D)
-	$$(GUEST_CC_$(1)) $$(GUEST_DAEMON_CFLAGS) -o $$@ $$(filter %.c,$$^)
+	$$(GUEST_CC_$(1)) $$(GUEST_DAEMON_CFLAGS) $$(GUEST_NOLIBC_CFLAGS_$(1)) -o $$@ \
+		$$(filter %.c,$$^)
 endef
 $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_NOLIBC_TEST_PROGRAMS),\
 	$(eval $(call guest_nolibc_program_rule,$(a),$(p)))))

@@ -99,6 +99,12 @@ static inline long sys_madvise(void *start, size_t length, int advice)
 
 static inline long sys_sched_yield(void) { return SYS6(__NR_sched_yield, 0, 0, 0, 0, 0, 0); }
 
+/* clock_gettime and rt_sigtimedwait, by these numbers, take the kernel's
+ * timespec of two longs (32-bit ABIs have *_time64 calls for a 64-bit
+ * time_t): a C library built for a 64-bit time_t there would not fit. */
+_Static_assert(sizeof(struct timespec) == 2 * sizeof(long),
+               "struct timespec is not the kernel's two longs");
+
 /* CLOCK_MONOTONIC in nanoseconds (a plain system call: no vDSO here). */
 static inline long long sys_monotonic_ns(void)
 {

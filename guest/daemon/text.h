@@ -31,17 +31,29 @@ static inline char *text_append(char *out, const char *text)
     return out + length;
 }
 
-/* Writes the decimal digits of VALUE at OUT, NUL-terminated; returns the end. */
+/* Writes the decimal digits of VALUE at OUT, NUL-terminated; returns the end.
+ * By subtracting powers of ten, not dividing: 32-bit arm has no divide
+ * instruction, and gcc makes a division there a call into libgcc, which
+ * the daemon does not link. */
 static inline char *text_append_decimal(char *out, unsigned long value)
 {
-    char digits[24];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    while (n) {
-        *out++ = digits[--n];
+    static const unsigned long long powers[] = {
+        10000000000000000000ull, 1000000000000000000ull, 100000000000000000ull,
+        10000000000000000ull, 1000000000000000ull, 100000000000000ull, 10000000000000ull,
+        1000000000000ull, 100000000000ull, 10000000000ull, 1000000000ull, 100000000ull,
+        10000000ull, 1000000ull, 100000ull, 10000ull, 1000ull, 100ull, 10ull, 1ull,
+    };
+    unsigned long long rest = value;
+    char *start = out;
+    for (size_t i = 0; i < sizeof powers / sizeof powers[0]; i++) {
+        char digit = '0';
+        while (rest >= powers[i]) {
+            rest -= powers[i];
+            digit++;
+        }
+        if (digit != '0' || out != start || powers[i] == 1) {
+            *out++ = digit;
+        }
     }
     *out = '\0';
     return out;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The architecture-specific pieces of the guest library: the trap
- * instruction with its register convention (include/guestplug/abi.h), and
- * an atomic byte touch.
+ * instruction with its register convention (include/guestplug/abi.h), an
+ * atomic byte touch, and for programs without a C library, system calls
+ * and the process entry.
  *
  *   unsigned long gp_arch_hypercall(unsigned long op, unsigned long channel,
  *                                   unsigned long arg1, unsigned long arg2);
@@ -15,6 +16,16 @@
  * writes the byte at P without changing it, atomically (no concurrent store
  * to it is lost), so that its page is present, writable and dirty before a
  * READ hypercall fills it.
+ *
+ *   long gp_arch_syscall6(long number, long a1, ..., long a6);
+ *
+ * a raw Linux system call for programs without a C library: the result or
+ * -errno.
+ *
+ *   GP_ARCH_DEFINE_START(c_entry)
+ *
+ * defines _start, which calls c_entry(long *stack) with the kernel's initial
+ * stack (argc, argv, envp, auxv); c_entry must not return.
  */
 #ifndef GP_GUEST_ARCH_H
 #define GP_GUEST_ARCH_H
@@ -25,6 +36,10 @@
 #include "arch/x86_64.h"
 #elif defined(__i386__)
 #include "arch/i386.h"
+#elif defined(__aarch64__)
+#include "arch/aarch64.h"
+#elif defined(__arm__)
+#include "arch/arm.h"
 #else
 #error "guestplug's guest library has no hypercall for this architecture yet"
 #endif

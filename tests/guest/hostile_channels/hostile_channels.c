@@ -85,7 +85,10 @@ static size_t daemon_frame(uint8_t *out, uint32_t type, uint32_t request, uint32
                            const char *name)
 {
     uint32_t words[4] = { type, (uint32_t)(4 + strlen(name)), request, value };
-    memcpy(out, words, sizeof words); /* x86 is little-endian, as the protocol */
+    /* Little-endian, as the protocol, whatever the guest's byte order. */
+    for (size_t i = 0; i < sizeof words; i++) {
+        out[i] = (uint8_t)(words[i / 4] >> (8 * (i % 4)));
+    }
     memcpy(out + sizeof words, name, strlen(name));
     return sizeof words + strlen(name);
 }

@@ -45,8 +45,9 @@
 #define ROOT_FILE "/tmp/hostile-root-file" /* made by the script, as root, mode 0644 */
 #define NOBODY_FILE "/tmp/hostile-nobody-file"
 #define BAD_ADDRESS ((unsigned long)-GP_ERR_BAD_ADDRESS)
-/* A kernel-half address that is always kernel, KASLR or not. */
-#if defined(__x86_64__)
+/* A kernel-half address that is always kernel, KASLR or not (on aarch64,
+ * in the half that TTBR1 maps whatever the number of address bits). */
+#if defined(__x86_64__) || defined(__aarch64__)
 #define KERNEL_FIXED 0xffffffff81000000ul
 #else
 #define KERNEL_FIXED 0xc1000000ul

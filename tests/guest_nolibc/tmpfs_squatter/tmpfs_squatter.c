@@ -90,16 +90,29 @@ static char *append(char *at, const char *end, const char *text)
     return at;
 }
 
+/* By subtracting powers of ten, not dividing: 32-bit arm has no divide
+ * instruction, and gcc makes a division there a call into libgcc, which
+ * this program does not link. */
 static char *append_number(char *at, const char *end, unsigned long value)
 {
-    char digits[24];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    while (n && at < end - 1) {
-        *at++ = digits[--n];
+    static const unsigned long long powers[] = {
+        10000000000000000000ull, 1000000000000000000ull, 100000000000000000ull,
+        10000000000000000ull, 1000000000000000ull, 100000000000000ull, 10000000000000ull,
+        1000000000000ull, 100000000000ull, 10000000000ull, 1000000000ull, 100000000ull,
+        10000000ull, 1000000ull, 100000ull, 10000ull, 1000ull, 100ull, 10ull, 1ull,
+    };
+    unsigned long long rest = value;
+    int started = 0;
+    for (unsigned i = 0; i < sizeof powers / sizeof powers[0]; i++) {
+        char digit = '0';
+        while (rest >= powers[i]) {
+            rest -= powers[i];
+            digit++;
+        }
+        started |= digit != '0' || powers[i] == 1;
+        if (started && at < end - 1) {
+            *at++ = digit;
+        }
     }
     *at = '\0';
     return at;
