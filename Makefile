@@ -7,6 +7,7 @@
 # Outputs go to $(BUILD):
 #   lib/libguestplug.so        the QEMU TCG plugin (core)
 #   lib/libguestplug-run.{a,so} the runner library
+#   lib/libguestplug-image.a   the image builder, part of the runner library
 #   bin/guestplug              the CLI
 #   plugins/NAME.so            in-tree host plugins (plugins/config.panda)
 #   guest/ARCH/NAME            guest programs, static, per architecture
@@ -57,6 +58,7 @@ $(call write_if_changed,$(CONFIG_STAMP),$(ABS_SRC) $(ABS_BUILD) $(PREFIX) $(VERS
 	$(GP_QEMU_SERIES) $(GP_QEMU_PLUGIN_API))
 
 include core/core.mk
+include images/images.mk
 include runner/runner.mk
 include tools/tools.mk
 include plugins/plugins.mk
@@ -103,7 +105,9 @@ install: all
 		for p in $(notdir $(GUEST_PLUGINS)); do \
 			install -m 755 $(BUILD)/guest/$$a/$$p $(DESTDIR)$(PREFIX)/lib/guestplug/guest/$$a/; \
 		done; done
-	cp -R images $(DESTDIR)$(PREFIX)/share/guestplug/
+# The recipe, without the builder's sources that live beside it.
+	tar -c -f - --exclude='images/*.[ch]' --exclude=images/images.mk \
+		--no-wildcards-match-slash images | tar -x -f - -C $(DESTDIR)$(PREFIX)/share/guestplug
 	install -d $(DESTDIR)$(PREFIX)/lib/guestplug/python/guestplug
 	install -m 644 python/guestplug/*.py $(DESTDIR)$(PREFIX)/lib/guestplug/python/guestplug/
 	for pc in guestplug-host guestplug-run guestplug-guest; do \
@@ -114,14 +118,14 @@ clean:
 	rm -rf $(BUILD)
 
 # Static analysis: `make lint` (cppcheck and clang-tidy, both must be clean).
-LINT_SRCS := $(wildcard core/*.c core/arch/*.c runner/*.c tools/*.c)
+LINT_SRCS := $(wildcard core/*.c core/arch/*.c runner/*.c images/*.c tools/*.c)
 .PHONY: lint
 lint: $(CORE_ABI_HEADERS)
 	cppcheck --error-exitcode=1 --enable=warning,performance,portability --inline-suppr -q \
 		--std=c11 --library=gtk -D__x86_64__ -D__GNUC__ $(QEMU_SUPPORT_FLAGS) \
-		-Iinclude -Icore -I$(BUILD)/core/arch -Irunner -Itools -Iguest/lib $(LINT_SRCS) \
-		guest/lib guest/daemon
+		-Iinclude -Icore -I$(BUILD)/core/arch -Irunner -Iimages -Itools -Iguest/lib \
+		$(LINT_SRCS) guest/lib guest/daemon
 	clang-tidy -quiet $(LINT_SRCS) -- -std=c11 -D_GNU_SOURCE -Iinclude -Icore \
-		-I$(BUILD)/core/arch -Irunner \
+		-I$(BUILD)/core/arch -Irunner -Iimages \
 		-Itools $(RUNNER_CFLAGS) -DGP_SOURCE_DIR='""' -DGP_BUILD_DIR='""' -DGP_PREFIX='""' \
 		-DGP_VERSION='""' $(QEMU_SUPPORT_FLAGS)

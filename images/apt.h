@@ -14,8 +14,8 @@
  *   debs/                        downloaded .debs, kept across builds
  *   updated                      stamp: time of the last `apt-get update`
  */
-#ifndef GP_RUNNER_APT_H
-#define GP_RUNNER_APT_H
+#ifndef GP_IMAGES_APT_H
+#define GP_IMAGES_APT_H
 
 #include "image_tool.h"
 

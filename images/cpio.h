@@ -12,8 +12,8 @@
  * ignored. Two builds from identical inputs give identical bytes, compressed
  * or not.
  */
-#ifndef GP_RUNNER_CPIO_H
-#define GP_RUNNER_CPIO_H
+#ifndef GP_IMAGES_CPIO_H
+#define GP_IMAGES_CPIO_H
 
 #include <gio/gio.h>
 #include <stdbool.h>

@@ -7,9 +7,16 @@
  * system installed by mmdebstrap on an ext4 root disk, from the recipe in
  * images/debian/. See docs/images.md. Cached per user under
  * <cache>/images/<arch>/ and <cache>/images/<arch>-debian/.
+ *
+ * This header and userland.h are all the runner sees of the builder
+ * (libguestplug-image, images/images.mk). The builder in turn takes three
+ * things from the runner, so that both agree on them: the rows of the
+ * architecture table (runner/arch.h), the error domain its failures are
+ * reported in (runner/error.h) and where the cache and the recipe are
+ * (runner/paths.h).
  */
-#ifndef GP_RUNNER_IMAGE_H
-#define GP_RUNNER_IMAGE_H
+#ifndef GP_IMAGES_IMAGE_H
+#define GP_IMAGES_IMAGE_H
 
 #include "arch.h"
 #include "userland.h"

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What every generic image build shares, whatever its userland: the
- * directory it fills, the log its tools write, its step counter. image.c
- * runs a build (the lock, the partial directory, the rename into place,
- * the error that names the failed step); a userland's recipe fills the
- * directory in steps, announced with gp_image_job_step: busybox's in
- * image.c, debian's in image_debian.c.
+ * directory it fills, the log its tools write, its step counter.
+ * image_build.c runs a build (the lock, the partial directory, the rename
+ * into place, the error that names the failed step); a userland's recipe
+ * fills the directory in steps, announced with gp_image_job_step:
+ * busybox's in image_build.c, debian's in image_debian.c.
  */
-#ifndef GP_RUNNER_IMAGE_BUILD_H
-#define GP_RUNNER_IMAGE_BUILD_H
+#ifndef GP_IMAGES_IMAGE_BUILD_H
+#define GP_IMAGES_IMAGE_BUILD_H
 
 #include <glib.h>
 #include <stdbool.h>

@@ -25,8 +25,8 @@
  *   node PATH c|b MAJOR MINOR MODE  a device node, added to the initramfs
  *                                 without mknod
  */
-#ifndef GP_RUNNER_IMAGE_SETUP_H
-#define GP_RUNNER_IMAGE_SETUP_H
+#ifndef GP_IMAGES_IMAGE_SETUP_H
+#define GP_IMAGES_IMAGE_SETUP_H
 
 #include <glib.h>
 #include <stdbool.h>

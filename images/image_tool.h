@@ -5,8 +5,8 @@
  * failures explainable: an error quotes the last lines the failing tool
  * wrote and names the log file for the rest.
  */
-#ifndef GP_RUNNER_IMAGE_TOOL_H
-#define GP_RUNNER_IMAGE_TOOL_H
+#ifndef GP_IMAGES_IMAGE_TOOL_H
+#define GP_IMAGES_IMAGE_TOOL_H
 
 #include <glib.h>
 #include <stdbool.h>

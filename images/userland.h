@@ -5,10 +5,11 @@
  * built for every architecture without running anything of the guest's
  * (images/); debian is a real Debian bookworm system with systemd as init,
  * installed by mmdebstrap on an ext4 root disk (images/debian/). Everything
- * in the runner that differs between the two lives in this table.
+ * that differs between the two, in the builder and in the runner that
+ * boots them, lives in this table.
  */
-#ifndef GP_RUNNER_USERLAND_H
-#define GP_RUNNER_USERLAND_H
+#ifndef GP_IMAGES_USERLAND_H
+#define GP_IMAGES_USERLAND_H
 
 #include <stdbool.h>
 

@@ -3,8 +3,8 @@
  * Guest architectures, in two tables. The QEMU targets: every
  * qemu-system-ARCH name guestplug knows, with what guestplug can do on it
  * today. The generic images: how each is built from Debian packages and how
- * QEMU runs it. Everything that differs between architectures in the runner
- * lives in these tables.
+ * QEMU runs it. Everything that differs between architectures, in the
+ * runner and in the image builder (images/), lives in these tables.
  */
 #ifndef GP_RUNNER_ARCH_H
 #define GP_RUNNER_ARCH_H

@@ -767,8 +767,13 @@ static bool ensure_root_snapshot(gp_vm *vm, GError **error)
     }
     g_autofree char *saved_snapshot = g_steal_pointer(&vm->start_snapshot);
     gint64 started = g_get_monotonic_time();
-    bool ok = launch(vm, false, boot_disk, error) &&
-              (!vm->userland->settle_command || settle(vm, started, error));
+    bool ok = launch(vm, false, boot_disk, error);
+    if (ok && !vm->userland->settle_command) {
+        /* The figure users compare with a --cold-boot, which prints none. */
+        fprintf(stderr, "guestplug: image %s: prompt after %.1f s\n", vm->image->name,
+                (double)(g_get_monotonic_time() - started) / 1e6);
+    }
+    ok = ok && (!vm->userland->settle_command || settle(vm, started, error));
     if (ok) {
         g_autofree char *reply = gp_qmp_hmp(vm->qmp, "savevm root", QMP_TIMEOUT_MS, error);
         ok = reply != NULL;

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Unit tests (cmocka), each built twice: plain and under ASan+UBSan.
-# `make test` runs scripts/setup, then tests/run (unit + integration).
+# `make test` runs scripts/setup, then tests/run (unit + integration);
+# `make test-all` the same with every architecture's whole suite.
 
 UNIT_TESTS := test_terminal test_config_panda test_host_plugin_path test_core_args \
 	test_qmp test_cpio test_daemon_protocol test_hypercall test_plugin_args test_analysis
@@ -11,7 +12,7 @@ SRCS_test_config_panda := tools/config_panda.c
 SRCS_test_host_plugin_path := core/host_plugin_path.c
 SRCS_test_core_args := core/core_args.c
 SRCS_test_qmp := runner/qmp.c runner/error.c
-SRCS_test_cpio := runner/cpio.c runner/error.c
+SRCS_test_cpio := images/cpio.c runner/error.c
 SRCS_test_daemon_protocol := core/daemon_protocol.c
 CHANNEL_SRCS := core/channel_table.c core/channel_owners.c core/token.c core/manager.c \
 	core/callback_context.c core/guest_log.c core/log.c
@@ -34,13 +35,13 @@ UNIT_TESTS += test_process_memo
 SRCS_test_process_memo := core/process_memo.c
 # The userlands of the generic images.
 UNIT_TESTS += test_userland
-SRCS_test_userland := runner/userland.c runner/arch.c
+SRCS_test_userland := images/userland.c runner/arch.c
 # The runner's table of what works on each architecture against the core's.
 UNIT_TESTS += test_arch
 SRCS_test_arch := runner/arch.c $(wildcard core/arch/*.c)
 
 $(BUILD)/obj/tests/%.o $(BUILD)/obj-asan/tests/%.o: \
-	OBJ_CFLAGS = -Icore -Irunner -Itools $(RUNNER_CFLAGS)
+	OBJ_CFLAGS = -Icore -Irunner -Iimages -Itools $(RUNNER_CFLAGS)
 
 define unit_test_rule
 $(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(SRCS_$(1):%.c=$(BUILD)/obj/%.o)
@@ -61,6 +62,12 @@ unit-test: $(UNIT_TEST_BINS)
 test: setup
 	$(MAKE) all
 	tests/run
+
+# The whole matrix: every multi-architecture test on every architecture.
+.PHONY: test-all
+test-all: setup
+	$(MAKE) all
+	tests/run --all-arches
 
 # Integration programs that drive the public runner API.
 VM_API_TEST := $(BUILD)/tests/integration/vm_api

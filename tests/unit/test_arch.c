@@ -94,15 +94,16 @@ static void generic_images_run_on_known_targets(void **unused)
 static void refusal_says_what_works(void **unused)
 {
     (void)unused;
-    g_autofree char *generic = gp_qemu_target_refuse_core(gp_qemu_target_lookup("aarch64"), true);
-    assert_non_null(strstr(generic, "cannot be used on aarch64 yet"));
-    assert_non_null(strstr(generic, "`guestplug run -g aarch64 -c CMD`"));
+    g_autofree char *generic = gp_qemu_target_refuse_core(gp_qemu_target_lookup("mipsel"), true);
+    assert_non_null(strstr(generic, "cannot be used on mipsel yet"));
+    assert_non_null(strstr(generic, "`guestplug run -g mipsel -c CMD`"));
     g_autofree char *own = gp_qemu_target_refuse_core(gp_qemu_target_lookup("mips"), false);
     assert_non_null(strstr(own, "`guestplug run -a mips --kernel FILE -c CMD`"));
+    /* One line per level, the generic architectures named in table order. */
     const char *summary = gp_arch_support_summary();
-    assert_non_null(strstr(summary, "  x86_64: host plugins, channels and guest plugins\n"));
-    assert_non_null(strstr(summary, "  i386: host plugins and channels;"));
-    assert_non_null(strstr(summary, "aarch64, arm, mipsel, mips64el and every other QEMU target"));
+    assert_non_null(strstr(summary, "  x86_64, i386"));
+    assert_non_null(strstr(summary, ": host plugins, channels and guest plugins\n"));
+    assert_non_null(strstr(summary, "mips64el and every other QEMU target: runs without plugins"));
 }
 
 int main(void)

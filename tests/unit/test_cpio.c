@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Tests of the newc cpio writer (runner/cpio.c): a small tree is archived,
+ * Tests of the newc cpio writer (images/cpio.c): a small tree is archived,
  * parsed back with an independent reader and checked field by field, and
  * the output is checked to be byte-identical across runs, compressed or not.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The userlands of the generic images (runner/userland.c): every name the
+ * The userlands of the generic images (images/userland.c): every name the
  * runner lists can be looked up, each userland's architectures are generic
  * architectures, and an image's name and refusal say what they should.
  */

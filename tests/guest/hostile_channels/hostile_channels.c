@@ -12,7 +12,6 @@
  *                                     and its reports on channel 0
  *   hostile_channels attack           a victim plugin runs with secrets
  *                                     queued: find, read, forge, guess
- *   hostile_channels host-only        the host plugin's channels (no daemon)
  *   hostile_channels steal-daemon S   read channel 0 for S seconds while a
  *                                     plugin's ELF is streamed there
  *   hostile_channels flood-manager N  N unread manager replies (channels=open)
@@ -336,19 +335,6 @@ static int attack(void)
     return 0;
 }
 
-static int host_only(void)
-{
-    static const char *const names[] = { "hostile_target", "hostile_echo", "guest_daemon",
-                                         NULL };
-    if (!drop_privileges()) {
-        return 1;
-    }
-    unsigned long own = find_by_name("find", names);
-    brute_force_ids("ids", own);
-    guess_tokens("guess");
-    return 0;
-}
-
 static double now_s(void)
 {
     struct timespec t;
@@ -575,8 +561,6 @@ int main(int argc, char **argv)
         status = before_daemon();
     } else if (strcmp(mode, "attack") == 0) {
         status = attack();
-    } else if (strcmp(mode, "host-only") == 0) {
-        status = host_only();
     } else if (strcmp(mode, "steal-daemon") == 0 && argc == 3) {
         status = steal_daemon(atof(argv[2]));
     } else if (strcmp(mode, "flood-manager") == 0 && argc == 4) {
