@@ -7,8 +7,8 @@
 # C part can look at how the host treats addresses without page tables; it
 # then builds the tables of each paging mode it tests (tests/hermetic/
 # paging.c: 32-bit with 4 MiB pages, then PAE) and switches to them with
-# hermetic_load_paging(), for the memory map of hermetic.h.
-#include "hermetic.h"
+# hermetic_load_paging(), for the memory map of x86.h.
+#include "x86.h"
 
 #define CR4_PSE (1 << 4)
 #define CR4_PAE (1 << 5)

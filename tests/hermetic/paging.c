@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Page tables of the hermetic programs (see hermetic.h for the map). The
+ * Page tables of the hermetic programs (see x86.h for the map). The
  * identity map is user accessible, writable and dirty, the way a kernel
  * maps a process's own memory, so the host lets hypercalls use it; the
  * three slots hold one page of each protection the host must refuse.
@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hermetic.h"
+#include "x86.h"
 #include "paging.h"
 
 #define PAGE 4096u

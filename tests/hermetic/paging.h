@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The hermetic programs' page tables (paging.c): the memory map of
- * hermetic.h in each x86 paging mode, so that the host's page walk is
+ * x86.h in each x86 paging mode, so that the host's page walk is
  * tested without an OS in every mode.
  */
 #ifndef HERMETIC_PAGING_H
@@ -16,9 +16,15 @@ typedef enum hermetic_paging {
 /*
  * Switches to MODE's tables (i386), or adds the page-protection slots and
  * the alias to the boot stub's (x86_64), with every slot page freshly
- * built (dirty bits as hermetic.h says). Returns the mode's name for the
+ * built (dirty bits as x86.h says). Returns the mode's name for the
  * check lines: "32bit", "pae", "4level" or "5level".
  */
 const char *hermetic_paging_setup(hermetic_paging mode);
+
+/*
+ * The page-protection checks (protection.c), in section "prot-MODE": every
+ * refusal a hostile guest process would meet in the slots just set up.
+ */
+void hermetic_protection_checks(const char *mode);
 
 #endif

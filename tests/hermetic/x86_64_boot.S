@@ -4,7 +4,7 @@
 # _start in 32-bit protected mode (flat segments, paging off, no stack, GDTR
 # not to be trusted). Long mode cannot be entered directly, so this stub:
 #   - identity-maps the first GiB with 2 MiB pages, user accessible,
-#     writable and dirty (leaving the hole of hermetic.h unmapped for the
+#     writable and dirty (leaving the hole of x86.h unmapped for the
 #     "bad address" tests); the C part adds the page-protection slots,
 #   - enables PAE, sets EFER.LME and turns paging on (the CPU is then in
 #     long mode, still running this 32-bit code in compatibility mode);
@@ -15,7 +15,7 @@
 #   - calls hermetic_main() and writes its result to isa-debug-exit.
 # The object is ELF64 (the C part is 64-bit code); the build converts the
 # linked program to ELF32 because QEMU's Multiboot loader takes no other.
-#include "hermetic.h"
+#include "x86.h"
 
 #define CR4_PAE (1 << 5)
 #define CR4_LA57 (1 << 12)
