@@ -6,15 +6,13 @@
 #     loop ends with the right count, so no register of it was lost.
 #   - A foreground sleep: no process runs in user mode at all; the run
 #     fails with the message that says so, within inject_timeout.
+# arches: all
 source "$(dirname "$0")/lib.bash"
 # tutorial_count does not end the analysis, so the -c command runs after it.
 export GUESTPLUG_PLUGIN_PATH=$ROOT/$BUILD/tests/plugins
-image_dir=$("$GUESTPLUG" image path x86_64)
-guest=(-a x86_64 -M pc --kernel "$image_dir/vmlinuz" --initrd "$image_dir/initrd.gz"
-       --append 'console=ttyS0 panic=-1 quiet' --disk "$WORK/own.qcow2"
-       --prompt 'root@guestplug:[^\n]*# $')
-"$GUESTPLUG" qemu img create -q -f qcow2 "$WORK/own.qcow2" 64M
-expected=$("$GUESTPLUG" run -g x86_64 -c 'ls -A /etc | wc -l')
+generic_as_own_guest "$ARCH" "$WORK/own.qcow2"
+guest=("${own_guest[@]}")
+expected=$("$GUESTPLUG" run -g "$ARCH" -c 'ls -A /etc | wc -l')
 
 loop='i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done; echo $i >/tmp/loop.out'
 "$GUESTPLUG" snapshot save looping "${guest[@]}" --busy "$loop"

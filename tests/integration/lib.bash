@@ -54,3 +54,21 @@ cold_boot_count() { # ARCH USERLAND
     ! grep -q 'hijacked pid 1 ' "$WORK/cold" || fail "$1 $2: PID 1 was hijacked"
     echo "$1 $2: cold boot to the count in $((SECONDS - start)) s"
 }
+
+# The generic image of ARCH run as an own guest (-a ...) on DISK, a new
+# empty qcow2 for snapshots of the test's own: sets the array own_guest.
+# Machines and consoles as runner/arch.c's table has them.
+generic_as_own_guest() { # ARCH DISK
+    local dir machine=(-M virt) console=ttyAMA0
+    dir=$("$GUESTPLUG" image path "$1")
+    case $1 in
+        x86_64|i386) machine=(-M pc); console=ttyS0 ;;
+        aarch64) machine+=(--cpu cortex-a57) ;;
+        arm) machine+=(--cpu cortex-a15) ;;
+        *) fail "generic_as_own_guest: no machine known for $1" ;;
+    esac
+    "$GUESTPLUG" qemu img create -q -f qcow2 "$2" 64M
+    own_guest=(-a "$1" "${machine[@]}" --kernel "$dir/vmlinuz" --initrd "$dir/initrd.gz"
+               --append "console=$console panic=-1 quiet" --disk "$2"
+               --prompt 'root@guestplug:[^\n]*# $')
+}
