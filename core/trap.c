@@ -15,6 +15,10 @@ static struct {
     gp_hypercall_limits limits;
     gp_register registers[REG_COUNT];
     bool registers_ok;
+    /* The register that says which instruction set runs, where a PANDA
+     * trap's bytes can also be an instruction of another (arch.h). */
+    gp_register instruction_set;
+    bool check_instruction_set, instruction_set_found;
 } trap;
 
 static uint64_t read_register(int which)
@@ -22,12 +26,25 @@ static uint64_t read_register(int which)
     return gp_register_read(&trap.registers[which]);
 }
 
+/* Does the vCPU run the instruction set a PANDA trap resuming at
+ * RESUME_OFFSET was matched for? Bit 0 of a resume pc is that set's bit in
+ * qemu_plugin_set_pc's terms (block starts are even, so offsets keep it). */
+static bool in_trap_instruction_set(uint64_t resume_offset)
+{
+    uint64_t mode;
+    if (!trap.instruction_set_found || !gp_register_try_read(&trap.instruction_set, &mode)) {
+        return false;
+    }
+    return ((mode & trap.arch->instruction_set_flag) != 0) == ((resume_offset & 1) != 0);
+}
+
 static void on_trap(unsigned int vcpu_index, void *userdata)
 {
     (void)vcpu_index;
     uint64_t resume_offset = (uint64_t)(uintptr_t)userdata; /* in the block; 0: ours */
 
-    if (!trap.registers_ok || read_register(REG_MAGIC) != GP_MAGIC) {
+    if (!trap.registers_ok || read_register(REG_MAGIC) != GP_MAGIC ||
+        (resume_offset && trap.check_instruction_set && !in_trap_instruction_set(resume_offset))) {
         return; /* not a hypercall: the instruction runs as what it is */
     }
     gp_hypercall call = {
@@ -76,6 +93,18 @@ void gp_trap_vcpu_init(void)
     if (!trap.registers_ok) {
         gp_log("QEMU exposes only %d of the 5 hypercall registers of %s; hypercalls are "
                "disabled (is this QEMU 11.1?)", found, trap.arch->target);
+    }
+    const char *set_register = trap.arch->instruction_set_register;
+    if (set_register) {
+        /* Without it no PANDA trap is taken (the check fails), rather
+         * than one taken from the bytes of another instruction set. */
+        trap.check_instruction_set = true;
+        trap.instruction_set_found =
+            gp_register_find(set_register, 8, trap.arch->big_endian, &trap.instruction_set);
+        if (!trap.instruction_set_found) {
+            gp_log("QEMU exposes no %s register on %s: PANDA-style hypercalls are ignored",
+                   set_register, trap.arch->target);
+        }
     }
     g_once_init_leave(&done, 1);
 }

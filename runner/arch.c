@@ -13,8 +13,8 @@
 static const gp_qemu_target qemu_targets[] = {
     { "x86_64", GP_SUPPORT_INJECTION },
     { "i386", GP_SUPPORT_INJECTION },
-    { "aarch64", GP_SUPPORT_PLAIN },
-    { "arm", GP_SUPPORT_PLAIN },
+    { "aarch64", GP_SUPPORT_INJECTION },
+    { "arm", GP_SUPPORT_INJECTION },
     { "mips", GP_SUPPORT_PLAIN },
     { "mipsel", GP_SUPPORT_PLAIN },
     { "mips64", GP_SUPPORT_PLAIN },

@@ -3,13 +3,16 @@
 
 #include <string.h>
 
-extern const gp_arch gp_arch_x86_64, gp_arch_i386;
+#include <glib.h>
 
-static const gp_arch *const all_arches[] = { &gp_arch_x86_64, &gp_arch_i386 };
+extern const gp_arch gp_arch_x86_64, gp_arch_i386, gp_arch_aarch64, gp_arch_arm;
+
+static const gp_arch *const all_arches[] = { &gp_arch_x86_64, &gp_arch_i386, &gp_arch_aarch64,
+                                             &gp_arch_arm };
 
 const gp_arch *gp_arch_for_target(const char *target)
 {
-    for (size_t i = 0; i < sizeof all_arches / sizeof all_arches[0]; i++) {
+    for (size_t i = 0; i < G_N_ELEMENTS(all_arches); i++) {
         if (target && strcmp(all_arches[i]->target, target) == 0) {
             return all_arches[i];
         }
@@ -40,7 +43,19 @@ const gp_syscall_instruction *gp_syscall_match(const gp_syscall_abi *abi, const 
                             bytes, length);
 }
 
+/* Built once from the table, so it names exactly what gp_arch_for_target
+ * takes; kept for the life of the process. */
 const char *gp_arch_supported_targets(void)
 {
-    return "x86_64, i386";
+    static gsize built;
+    static char *text;
+    if (g_once_init_enter(&built)) {
+        GString *names = g_string_new(NULL);
+        for (size_t i = 0; i < G_N_ELEMENTS(all_arches); i++) {
+            g_string_append_printf(names, "%s%s", i ? ", " : "", all_arches[i]->target);
+        }
+        text = g_string_free(names, FALSE);
+        g_once_init_leave(&built, 1);
+    }
+    return text;
 }

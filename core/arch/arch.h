@@ -5,8 +5,9 @@
  * hypercall, how a process makes system calls (for the injector) and how
  * its page tables are walked (so hypercalls touch only the memory the
  * calling process could). One file per architecture implements it (x86.c,
- * with x86_paging.c, ...); the rest of the core never asks which
- * architecture it runs.
+ * with x86_paging.c; arm.c and aarch64.c, with arm_paging.c and
+ * aarch64_paging.c); the rest of the core never asks which architecture
+ * it runs.
  */
 #ifndef GP_CORE_ARCH_H
 #define GP_CORE_ARCH_H
@@ -156,6 +157,16 @@ typedef struct gp_arch {
      */
     gp_trap_kind (*match_trap)(const uint8_t *bytes, size_t length, uint64_t vaddr,
                                uint64_t *resume_pc);
+    /*
+     * Where the bytes of a GP_TRAP_PANDA trap are also an ordinary
+     * instruction of another instruction set of the target (arm: Thumb-2's
+     * mcr is an A32 ldr), the register and bit that say which set the
+     * vCPU runs (arm: cpsr, CPSR.T). The trap callback takes the trap only
+     * when the bit is set exactly where bit 0 of *RESUME_PC is (the bit
+     * qemu_plugin_set_pc takes for that set). NULL: the bytes decide.
+     */
+    const char *instruction_set_register;
+    uint64_t instruction_set_flag;
     /* Bit N set: an instruction of N bytes may be a trap or a system call
      * instruction. Translation looks at no others. */
     uint32_t matched_sizes;
@@ -173,7 +184,7 @@ const gp_arch *gp_arch_for_target(const char *target);
 const gp_syscall_instruction *gp_syscall_match(const gp_syscall_abi *abi, const uint8_t *bytes,
                                                size_t length, bool *is_site);
 
-/* "x86_64, i386" for error messages. */
+/* "x86_64, i386, ..." for error messages: every target of the table. */
 const char *gp_arch_supported_targets(void);
 
 #endif

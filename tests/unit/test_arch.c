@@ -15,6 +15,7 @@
 
 #include "arch.h"      /* runner/arch.h */
 #include "arch/arch.h" /* core/arch/arch.h */
+#include "guestplug/abi.h"
 
 static void support_levels_match_the_core(void **unused)
 {
@@ -78,6 +79,116 @@ static void every_core_target_is_known(void **unused)
     }
 }
 
+/* The table is where the supported targets' text comes from. */
+static void supported_targets_are_the_table(void **unused)
+{
+    (void)unused;
+    assert_string_equal(gp_arch_supported_targets(), "x86_64, i386, aarch64, arm");
+    g_auto(GStrv) targets = g_strsplit(gp_arch_supported_targets(), ", ", -1);
+    for (char **target = targets; *target; target++) {
+        assert_string_equal(gp_arch_for_target(*target)->target, *target);
+    }
+    assert_null(gp_arch_for_target("x86"));
+    assert_null(gp_arch_for_target(NULL));
+}
+
+/* Every trap form of SPEC section 3, as its bytes sit in memory, through
+ * its target's match_trap: ours fall through, PANDA's resume after the
+ * instruction (Thumb: with bit 0 set, for qemu_plugin_set_pc). */
+static void trap_forms_round_trip(void **unused)
+{
+    (void)unused;
+    enum { DISP0 = (uint8_t)GP_X86_NOP_DISP, DISP1 = (uint8_t)(GP_X86_NOP_DISP >> 8),
+           DISP2 = (uint8_t)(GP_X86_NOP_DISP >> 16), DISP3 = (uint8_t)(GP_X86_NOP_DISP >> 24) };
+    static const struct {
+        const char *target;
+        uint8_t bytes[8];
+        size_t length;
+        gp_trap_kind kind;
+        uint64_t resume; /* after the instruction at 0x1000 */
+    } forms[] = {
+        { "x86_64", { 0x0f, 0x1f, 0x80, DISP0, DISP1, DISP2, DISP3 }, 7, GP_TRAP_OURS, 0 },
+        { "x86_64", { 0x0f, 0xa2 }, 2, GP_TRAP_PANDA, 0x1002 },
+        { "i386", { 0x0f, 0x1f, 0x80, DISP0, DISP1, DISP2, DISP3 }, 7, GP_TRAP_OURS, 0 },
+        { "i386", { 0x0f, 0xa2 }, 2, GP_TRAP_PANDA, 0x1002 },
+        { "aarch64", { 0x84, 0x00, 0x04, 0xaa }, 4, GP_TRAP_OURS, 0 },  /* orr x4, x4, x4 */
+        { "aarch64", { 0x1f, 0x50, 0x00, 0xd5 }, 4, GP_TRAP_PANDA, 0x1004 }, /* msr S0_0_c5_c0_0 */
+        { "arm", { 0x04, 0x40, 0x84, 0xe1 }, 4, GP_TRAP_OURS, 0 },      /* orr r4, r4, r4 */
+        { "arm", { 0x24, 0x46 }, 2, GP_TRAP_OURS, 0 },                  /* Thumb mov r4, r4 */
+        { "arm", { 0x10, 0x07, 0x00, 0xee }, 4, GP_TRAP_PANDA, 0x1004 }, /* A32 mcr p7 */
+        { "arm", { 0x00, 0xee, 0x10, 0x07 }, 4, GP_TRAP_PANDA, 0x1005 }, /* Thumb-2 mcr p7 */
+    };
+    g_auto(GStrv) targets = g_strsplit(gp_arch_supported_targets(), ", ", -1);
+    for (char **target = targets; *target; target++) {
+        const gp_arch *arch = gp_arch_for_target(*target);
+        unsigned ours = 0, panda = 0;
+        for (size_t i = 0; i < G_N_ELEMENTS(forms); i++) {
+            if (strcmp(forms[i].target, *target) != 0) {
+                continue;
+            }
+            assert_true(arch->matched_sizes & (UINT32_C(1) << forms[i].length));
+            uint64_t resume = 0xdead;
+            assert_int_equal(arch->match_trap(forms[i].bytes, forms[i].length, 0x1000, &resume),
+                             forms[i].kind);
+            if (forms[i].kind == GP_TRAP_PANDA) {
+                assert_int_equal(resume, forms[i].resume);
+                /* A Thumb resume is only taken in Thumb state (arch.h). */
+                assert_true(!(resume & 1) || arch->instruction_set_register);
+                panda++;
+            } else {
+                ours++;
+            }
+            /* One byte short or one different is no trap. */
+            assert_int_equal(arch->match_trap(forms[i].bytes, forms[i].length - 1, 0x1000,
+                                              &resume),
+                             GP_TRAP_NONE);
+            uint8_t other[8];
+            memcpy(other, forms[i].bytes, sizeof other);
+            other[forms[i].length - 1] ^= 0x40;
+            assert_int_equal(arch->match_trap(other, forms[i].length, 0x1000, &resume),
+                             GP_TRAP_NONE);
+        }
+        assert_true(ours > 0 && panda > 0); /* every target has both forms here */
+        /* System call instructions are not traps. */
+        for (size_t i = 0; arch->syscall && i < G_N_ELEMENTS(arch->syscall->sites); i++) {
+            const gp_syscall_instruction *site = &arch->syscall->sites[i];
+            uint64_t resume;
+            if (site->length) {
+                assert_int_equal(arch->match_trap(site->bytes, site->length, 0, &resume),
+                                 GP_TRAP_NONE);
+            }
+        }
+    }
+}
+
+/* The privilege tests of the arm ABIs: User mode (CPSR.M = 0b10000) and
+ * EL0t in AArch64 (PSTATE.M = 0, nRW clear), whatever the flags. */
+static void arm_user_modes(void **unused)
+{
+    (void)unused;
+    const gp_arch *arm = gp_arch_for_target("arm");
+    const gp_syscall_abi *a32 = arm->syscall;
+    assert_true(a32->is_user_mode(0x60000010));
+    assert_true(a32->is_user_mode(0x00000030)); /* User, Thumb */
+    assert_false(a32->is_user_mode(0x600001d3)); /* Supervisor */
+    assert_false(a32->is_user_mode(0x0000001f)); /* System: privileged */
+    assert_false(a32->is_user_mode(0x00000000)); /* 26-bit User: gone */
+    /* CPSR.T is bit 5 (ARM ARM), for resuming Thumb code and for traps. */
+    assert_int_equal(a32->mode_pc_flag, UINT64_C(1) << 5);
+    assert_int_equal(arm->instruction_set_flag, a32->mode_pc_flag);
+    assert_string_equal(arm->instruction_set_register, a32->mode_register);
+    assert_int_equal(a32->sites[1].pc_flag, 1); /* Thumb's svc */
+
+    const gp_syscall_abi *a64 = gp_arch_for_target("aarch64")->syscall;
+    assert_true(a64->is_user_mode(0x80000000));
+    assert_true(a64->is_user_mode(0x000003c0)); /* EL0t, DAIF masked */
+    assert_false(a64->is_user_mode(0x000003c5)); /* EL1h */
+    assert_false(a64->is_user_mode(0x00000004)); /* EL1t */
+    assert_false(a64->is_user_mode(0x00000010)); /* AArch32 User: a 32-bit process */
+    assert_int_equal(a64->mode_pc_flag, 0);
+    assert_null(gp_arch_for_target("aarch64")->instruction_set_register);
+}
+
 static void generic_images_run_on_known_targets(void **unused)
 {
     (void)unused;
@@ -114,6 +225,9 @@ int main(void)
         cmocka_unit_test(system_call_instructions_are_looked_at),
         cmocka_unit_test(generic_images_run_on_known_targets),
         cmocka_unit_test(refusal_says_what_works),
+        cmocka_unit_test(supported_targets_are_the_table),
+        cmocka_unit_test(trap_forms_round_trip),
+        cmocka_unit_test(arm_user_modes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
