@@ -490,6 +490,7 @@ void gp_hijack_advance(gp_hijack *h, const gp_hijack_env *env, uint64_t result, 
     switch (h->step) {
     case GP_STEP_GETPID:
         h->pid = result;
+        h->known = gp_process_memo_knows(env->refused, h->space_id, h->pid);
         if (gp_process_memo_refused(env->refused, h->space_id, h->pid, now)) {
             h->refusal = GP_REFUSED_BEFORE;
             begin(h, env, GP_STEP_RESTORE);

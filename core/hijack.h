@@ -95,6 +95,7 @@ typedef struct gp_hijack {
     bool file_next;         /* after closing the memfd: try a tmpfs file */
     bool started;           /* guest_daemon runs */
     gp_hijack_refusal refusal;
+    bool known;             /* refused before: a refusal again is not a new one */
     char failure[GP_HIJACK_FAILURE_MAX]; /* the step, the errno: for the user */
     int64_t last_progress;  /* host microseconds */
 } gp_hijack;

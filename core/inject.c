@@ -192,7 +192,9 @@ static char *finish_active_locked(bool *ok)
     *ok = h->started;
     h->in_use = false;
     if (!h->started) {
-        inj.refusals[h->refusal]++;
+        if (!h->known) {
+            inj.refusals[h->refusal]++; /* processes, not attempts */
+        }
         if (h->refusal == GP_REFUSED_FAILED) {
             g_strlcpy(inj.last_failure, h->failure, sizeof inj.last_failure);
         }
@@ -343,9 +345,11 @@ static void on_syscall(unsigned int vcpu_index, void *userdata)
 }
 
 /* A system call instruction the process could run, near PC: in the same
- * executable memory, with its tail on the same 4 KiB. 0 if none; else
- * *SITE is which of the ABI's sites it is. */
-static uint64_t find_site(uint64_t pc, const gp_syscall_instruction **site)
+ * executable memory, with its tail on the same 4 KiB; on each page, one of
+ * the instruction set PC_FLAG says the thread runs first (set_pc could
+ * switch, but the other set's bytes there may be another instruction's
+ * halves). 0 if none; else *SITE is which of the ABI's sites it is. */
+static uint64_t find_site(uint64_t pc, uint64_t pc_flag, const gp_syscall_instruction **site)
 {
     const gp_syscall_abi *abi = inj.env.abi;
     static uint8_t page[SCAN_UNIT]; /* the lock is held */
@@ -366,13 +370,18 @@ static uint64_t find_site(uint64_t pc, const gp_syscall_instruction **site)
                 *open = false;
                 continue;
             }
-            for (size_t form = 0; form < G_N_ELEMENTS(abi->sites); form++) {
-                const gp_syscall_instruction *s = &abi->sites[form];
-                for (uint32_t i = 0; s->length && i + s->length + SITE_TAIL <= SCAN_UNIT;
-                     i += s->alignment) {
-                    if (memcmp(page + i, s->bytes, s->length) == 0) {
-                        *site = s;
-                        return at + i;
+            for (int same_set = 1; same_set >= 0; same_set--) {
+                for (size_t form = 0; form < G_N_ELEMENTS(abi->sites); form++) {
+                    const gp_syscall_instruction *s = &abi->sites[form];
+                    if ((s->pc_flag == pc_flag) != same_set) {
+                        continue;
+                    }
+                    for (uint32_t i = 0; s->length && i + s->length + SITE_TAIL <= SCAN_UNIT;
+                         i += s->alignment) {
+                        if (memcmp(page + i, s->bytes, s->length) == 0) {
+                            *site = s;
+                            return at + i;
+                        }
                     }
                 }
             }
@@ -397,8 +406,9 @@ static uint64_t take_over(uint64_t pc)
     if (gp_process_memo_skip(&inj.refused, space, now)) {
         return 0;
     }
+    uint64_t pc_flag = (mode & inj.env.abi->mode_pc_flag) ? 1 : 0;
     const gp_syscall_instruction *site_form = NULL;
-    uint64_t site = find_site(pc, &site_form);
+    uint64_t site = find_site(pc, pc_flag, &site_form);
     if (!site) {
         gp_process_memo_add(&inj.refused, space, NO_SITE_PID, false, now);
         return 0;
@@ -408,7 +418,7 @@ static uint64_t take_over(uint64_t pc)
         gp_log("inject: taking the thread at 0x%" G_GINT64_MODIFIER "x over, through the system "
                "call instruction at 0x%" G_GINT64_MODIFIER "x", pc, site);
     }
-    uint64_t resume = pc | ((mode & inj.env.abi->mode_pc_flag) ? 1 : 0);
+    uint64_t resume = pc | pc_flag;
     gp_hijack_start(&inj.active, &inj.env, site, site_form, space, stack, true, resume, now);
     inj.state = STATE_RUNNING;
     inj.takeover_wanted = false;

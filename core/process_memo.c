@@ -30,6 +30,12 @@ bool gp_process_memo_skip(const gp_process_memo *memo, uint64_t space, int64_t n
     return at >= 0 && now < memo->entries[at].recheck_at;
 }
 
+bool gp_process_memo_knows(const gp_process_memo *memo, uint64_t space, uint64_t pid)
+{
+    int at = find(memo, space);
+    return at >= 0 && memo->entries[at].pid == pid;
+}
+
 bool gp_process_memo_refused(gp_process_memo *memo, uint64_t space, uint64_t pid, int64_t now)
 {
     int at = find(memo, space);

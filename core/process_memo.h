@@ -53,6 +53,9 @@ bool gp_process_memo_skip(const gp_process_memo *memo, uint64_t space, int64_t n
  * again by gp_process_memo_add if the name still does not match. */
 bool gp_process_memo_refused(gp_process_memo *memo, uint64_t space, uint64_t pid, int64_t now);
 
+/* Was (SPACE, PID) refused before, for good or for its name? */
+bool gp_process_memo_knows(const gp_process_memo *memo, uint64_t space, uint64_t pid);
+
 /* Refuses (SPACE, PID) from NOW on, BY_NAME if for its name; the oldest
  * entry goes when full. Refused again, it keeps its interval. */
 void gp_process_memo_add(gp_process_memo *memo, uint64_t space, uint64_t pid, bool by_name,

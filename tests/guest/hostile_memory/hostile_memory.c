@@ -216,7 +216,7 @@ typedef struct symbol {
 
 /* READ into kernel memory: a fixed kernel-half address and modprobe_path
  * (its address was read as root; kernels without data symbols in kallsyms,
- * like Debian's 686, offer _text instead). */
+ * like Debian's 686 and arm64, offer _text or _stext instead). */
 static void attack_kernel(symbol target)
 {
     char what[96];
@@ -408,7 +408,12 @@ static int attack(void)
     /* What an attacker aims at; only root can read the addresses. */
     symbol modprobe_path = { "modprobe_path", kernel_symbol("modprobe_path") };
     symbol linux_banner = { "linux_banner", kernel_symbol("linux_banner") };
+    /* The kernel's first code: _text, or _stext where kallsyms has no
+     * _text (Debian's arm64). */
     symbol text = { "_text", kernel_symbol("_text") };
+    if (!text.address) {
+        text = (symbol){ "_stext", kernel_symbol("_stext") };
+    }
     if (!drop_privileges()) {
         return 1;
     }
