@@ -107,12 +107,13 @@ $(DAEMON_BLOBS_O): $(DAEMON_BLOBS_S)
 $(CORE_SO): $(DAEMON_BLOBS_O)
 
 # Test programs without a C library (tests/guest_nolibc/NAME): a few KiB.
+# They may use guest_daemon's string helpers ("daemon/text.h").
 GUEST_NOLIBC_TEST_PROGRAMS := trigger tmpfs_squatter
 define guest_nolibc_program_rule
 $(BUILD)/guest/$(1)/tests/$(2): $(wildcard tests/guest_nolibc/$(2)/*.c) $(GUEST_LIB_NOLIBC) \
-		$(GUEST_LIB_HEADERS) guest/guest.mk
+		$(GUEST_LIB_HEADERS) guest/daemon/text.h guest/guest.mk
 	@mkdir -p $$(@D)
-	$$(GUEST_CC_$(1)) $$(GUEST_DAEMON_CFLAGS) $$(GUEST_NOLIBC_CFLAGS_$(1)) -o $$@ \
+	$$(GUEST_CC_$(1)) $$(GUEST_DAEMON_CFLAGS) $$(GUEST_NOLIBC_CFLAGS_$(1)) -Iguest -o $$@ \
 		$$(filter %.c,$$^)
 endef
 $(foreach a,$(GUEST_BUILD_ARCHES),$(foreach p,$(GUEST_NOLIBC_TEST_PROGRAMS),\

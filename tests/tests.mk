@@ -28,14 +28,17 @@ SRCS_test_address_space := core/arch/x86_paging.c
 # The x86 page walk against page tables in a fake physical memory, and the
 # guest-memory glue around it against a fake of QEMU's plugin calls.
 UNIT_TESTS += test_x86_paging test_guest_memory
-SRCS_test_x86_paging := core/arch/x86_paging.c
+# The fake physical memory every page-walk test builds its tables in.
+FAKE_MEMORY_SRCS := tests/unit/fake_memory.c
+SRCS_test_x86_paging := core/arch/x86_paging.c $(FAKE_MEMORY_SRCS)
 SRCS_test_guest_memory := core/guest_memory.c core/registers.c core/log.c core/arch/x86_paging.c
 # The arm and aarch64 page walks, against page tables in a fake physical
 # memory as the x86 one.
 UNIT_TESTS += test_aarch64_paging test_arm_paging
-SRCS_test_aarch64_paging := core/arch/aarch64_paging.c core/arch/arm_long_descriptor.c
+SRCS_test_aarch64_paging := core/arch/aarch64_paging.c core/arch/arm_long_descriptor.c \
+	$(FAKE_MEMORY_SRCS)
 SRCS_test_arm_paging := core/arch/arm_paging.c core/arch/arm_long_descriptor.c \
-	core/arch/arm_short_descriptor.c
+	core/arch/arm_short_descriptor.c $(FAKE_MEMORY_SRCS)
 # The injector's memory of refused processes.
 UNIT_TESTS += test_process_memo
 SRCS_test_process_memo := core/process_memo.c

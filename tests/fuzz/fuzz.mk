@@ -14,17 +14,20 @@ $(BUILD)/fuzz/fuzz_hypercall: tests/fuzz/fuzz_hypercall.c core/hypercall.c core/
 		core/manager.c core/log.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(GLIB_LIBS)
-$(BUILD)/fuzz/fuzz_x86_paging: tests/fuzz/fuzz_x86_paging.c core/arch/x86_paging.c
+# The page walks' targets share their harness (paging_fuzz.c).
+PAGING_FUZZ := tests/fuzz/paging_fuzz.c tests/fuzz/paging_fuzz.h
+$(BUILD)/fuzz/fuzz_x86_paging: tests/fuzz/fuzz_x86_paging.c core/arch/x86_paging.c \
+		$(PAGING_FUZZ)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(GLIB_LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(GLIB_LIBS)
 $(BUILD)/fuzz/fuzz_aarch64_paging: tests/fuzz/fuzz_aarch64_paging.c core/arch/aarch64_paging.c \
-		core/arch/arm_long_descriptor.c
+		core/arch/arm_long_descriptor.c $(PAGING_FUZZ)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(GLIB_LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(GLIB_LIBS)
 $(BUILD)/fuzz/fuzz_arm_paging: tests/fuzz/fuzz_arm_paging.c core/arch/arm_paging.c \
-		core/arch/arm_long_descriptor.c core/arch/arm_short_descriptor.c
+		core/arch/arm_long_descriptor.c core/arch/arm_short_descriptor.c $(PAGING_FUZZ)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(GLIB_LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(GLIB_LIBS)
 $(BUILD)/fuzz/fuzz_daemon_report: tests/fuzz/fuzz_daemon_report.c core/daemon_protocol.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(GLIB_LIBS)

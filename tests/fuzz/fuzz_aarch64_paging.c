@@ -9,39 +9,14 @@
  * in it, so every descriptor leads somewhere. The walk under test reads
  * the upper levels once per table and the last level in batches; the
  * reference does none of that. They must agree on whether the range is
- * allowed and, when it is, on the physical address of every byte of it.
+ * allowed and, when it is, on the physical address of every byte of it
+ * (paging_fuzz.c, shared with the x86 and arm targets).
  */
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "arch/aarch64_paging.h"
-
-#define PHYS_SIZE 0x8000u /* 8 pages of tables */
-#define MAX_PIECES 64
-
-static uint8_t phys[PHYS_SIZE];
-static bool big_endian;
-
-static bool phys_read(void *context, uint64_t addr, void *buf, size_t len)
-{
-    (void)context;
-    for (size_t i = 0; i < len; i++) {
-        ((uint8_t *)buf)[i] = phys[(addr + i) % PHYS_SIZE];
-    }
-    return true;
-}
-
-static uint64_t descriptor(uint64_t addr)
-{
-    uint8_t bytes[8];
-    uint64_t value = 0;
-    phys_read(NULL, addr, bytes, 8);
-    for (unsigned i = 0; i < 8; i++) {
-        value |= (uint64_t)bytes[big_endian ? 7 - i : i] << (8 * i);
-    }
-    return value;
-}
+#include "paging_fuzz.h"
 
 /* ---- the reference: one page, straight from the Arm ARM --------------- */
 
@@ -79,7 +54,7 @@ static bool reference(const uint64_t *r, uint64_t va, gp_access access, uint64_t
     }
     bool no_el0 = false, read_only = false, no_exec = false;
     for (;; level++) {
-        uint64_t d = descriptor(table + ((va >> shift(level)) & 511) * 8);
+        uint64_t d = paging_fuzz_entry(table + ((va >> shift(level)) & 511) * 8, 8);
         if (!(d & 1)) {
             return false;
         }
@@ -113,52 +88,29 @@ static bool reference(const uint64_t *r, uint64_t va, gp_access access, uint64_t
 
 /* ---- the walk under test ---------------------------------------------- */
 
-typedef struct pieces {
-    unsigned count;
-    uint64_t addr[MAX_PIECES], length[MAX_PIECES];
-} pieces;
-
-static bool collect(void *context, uint64_t addr, uint64_t length)
-{
-    pieces *p = context;
-    if (p->count == MAX_PIECES) {
-        __builtin_trap(); /* more pieces than pages: the walk reported too much */
-    }
-    p->addr[p->count] = addr;
-    p->length[p->count++] = length;
-    return true;
-}
-
-static uint64_t take(const uint8_t **data, size_t *size, unsigned bytes)
-{
-    uint64_t value = 0;
-    for (unsigned i = 0; i < bytes && *size; i++, (*data)++, (*size)--) {
-        value |= (uint64_t)**data << (8 * i);
-    }
-    return value;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const unsigned t0szs[8] = { 16, 16, 25, 25, 33, 39, 30, 20 };
     uint64_t registers[GP_PAGING_REGISTERS] = { 0 };
-    uint8_t mode = (uint8_t)take(&data, &size, 1);
-    uint8_t tweaks = (uint8_t)take(&data, &size, 1);
-    big_endian = mode & 8;
+    uint8_t mode = (uint8_t)paging_fuzz_take(&data, &size, 1);
+    uint8_t tweaks = (uint8_t)paging_fuzz_take(&data, &size, 1);
+    paging_fuzz_big_endian = mode & 8;
+    bool big_endian = paging_fuzz_big_endian;
     registers[GP_AARCH64_SCTLR_EL1] = (tweaks & 1 ? 0 : 1) | (big_endian ? 1u << 25 : 0) |
                                       (mode & 16 ? 1u << 19 : 0);
     uint64_t tcr = t0szs[mode & 7] | (uint64_t)((tweaks >> 1) & 7) << 32; /* IPS */
     tcr |= mode & 32 ? UINT64_C(1) << 37 : 0;                            /* TBI0 */
     tcr |= tweaks & 16 ? UINT64_C(1) << 51 : 0;                          /* TBID0 */
     if ((tweaks & 0xe0) == 0xe0) {
-        tcr ^= take(&data, &size, 8); /* anything: EPD0, other granules, DS, ... */
+        tcr ^= paging_fuzz_take(&data, &size, 8); /* anything: EPD0, other granules, DS, ... */
     }
     registers[GP_AARCH64_TCR_EL1] = tcr;
-    registers[GP_AARCH64_TTBR0_EL1] = take(&data, &size, 2) << 4 | take(&data, &size, 2) << 48;
-    gp_access access = (gp_access)(take(&data, &size, 1) % 3);
-    uint64_t vaddr = take(&data, &size, 8);
+    registers[GP_AARCH64_TTBR0_EL1] = paging_fuzz_take(&data, &size, 2) << 4 |
+                                      paging_fuzz_take(&data, &size, 2) << 48;
+    gp_access access = (gp_access)(paging_fuzz_take(&data, &size, 1) % 3);
+    uint64_t vaddr = paging_fuzz_take(&data, &size, 8);
     /* Mostly small ranges near the start of a page, now and then a wrap. */
-    uint64_t length = 1 + take(&data, &size, 2) % (8 * 4096);
+    uint64_t length = 1 + paging_fuzz_take(&data, &size, 2) % (8 * 4096);
     if (mode & 64) {
         /* In TTBR0's range, with a tag now and then. */
         uint64_t tag = vaddr & UINT64_C(0xff00000000000000);
@@ -170,13 +122,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          * last-level table. */
         vaddr = (vaddr | 0x1fffff) - (vaddr & 0x7fff);
     }
-    uint8_t shape = (uint8_t)take(&data, &size, 1);
-    memset(phys, 0, sizeof phys);
-    memcpy(phys, data, size < PHYS_SIZE ? size : PHYS_SIZE);
+    uint8_t shape = (uint8_t)paging_fuzz_take(&data, &size, 1);
+    paging_fuzz_load(data, size);
+    uint8_t *phys = paging_fuzz_phys;
     /* Random descriptors rarely grant anything; now and then make most of
      * them valid tables or pages EL0 may use, with the Access flag and an
      * output address that fits, so that long walks and batches happen. */
-    for (unsigned at = 0; (shape & 3) && at < PHYS_SIZE; at += 8) {
+    for (unsigned at = 0; (shape & 3) && at < PAGING_FUZZ_PHYS_SIZE; at += 8) {
         unsigned low = big_endian ? at + 7 : at;
         if (phys[low] & 0x10) {
             continue; /* leave some as they are */
@@ -187,42 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         phys[big_endian ? at + 2 : at + 5] = 0;     /* bits 47:40 */
     }
 
-    pieces got = { 0 };
-    gp_physical_memory memory = { phys_read, NULL };
-    bool allowed = gp_aarch64_user_paging.translate_user(registers, &memory, vaddr, length,
-                                                         access, collect, &got);
-
-    /* The reference, byte by byte at page granularity. A range whose tag
-     * changes on the way starts beyond any TTBR0 range, so the reference
-     * refuses it without looking at tags. */
-    bool expected = vaddr + (length - 1) >= vaddr;
-    uint64_t at = vaddr, left = length;
-    unsigned piece = 0;
-    uint64_t piece_offset = 0;
-    while (expected && left > 0) {
-        uint64_t pa;
-        uint64_t in_page = 4096 - (at & 4095);
-        uint64_t count = in_page < left ? in_page : left;
-        if (!reference(registers, at, access, &pa)) {
-            expected = false;
-            break;
-        }
-        if (allowed) {
-            if (piece >= got.count || got.addr[piece] + piece_offset != pa ||
-                got.length[piece] - piece_offset < count) {
-                __builtin_trap(); /* the pieces do not match the reference */
-            }
-            piece_offset += count;
-            if (piece_offset == got.length[piece]) {
-                piece++;
-                piece_offset = 0;
-            }
-        }
-        at += count;
-        left -= count;
-    }
-    if (allowed != expected || (allowed && piece != got.count)) {
-        __builtin_trap(); /* allowed what the CPU would not, or the reverse */
-    }
+    /* A range whose tag changes on the way starts beyond any TTBR0 range,
+     * so the reference refuses it without looking at tags. */
+    paging_fuzz_check(&gp_aarch64_user_paging, reference, registers, vaddr, length, access);
     return 0;
 }

@@ -8,39 +8,14 @@
  * virtual range and the bytes of a small physical memory that holds the
  * tables; physical addresses wrap around in it. They must agree on
  * whether the range is allowed and, when it is, on the physical address
- * of every byte of it.
+ * of every byte of it (paging_fuzz.c, shared with the x86 and aarch64
+ * targets).
  */
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "arch/arm_paging.h"
-
-#define PHYS_SIZE 0x8000u
-#define MAX_PIECES 64
-
-static uint8_t phys[PHYS_SIZE];
-static bool big_endian;
-
-static bool phys_read(void *context, uint64_t addr, void *buf, size_t len)
-{
-    (void)context;
-    for (size_t i = 0; i < len; i++) {
-        ((uint8_t *)buf)[i] = phys[(addr + i) % PHYS_SIZE];
-    }
-    return true;
-}
-
-static uint64_t entry(uint64_t addr, unsigned bytes)
-{
-    uint8_t raw[8];
-    uint64_t value = 0;
-    phys_read(NULL, addr, raw, bytes);
-    for (unsigned i = 0; i < bytes; i++) {
-        value |= (uint64_t)raw[big_endian ? bytes - 1 - i : i] << (8 * i);
-    }
-    return value;
-}
+#include "paging_fuzz.h"
 
 /* ---- the reference: one page, straight from the ARM ARM --------------- */
 
@@ -79,7 +54,7 @@ static bool long_reference(const uint64_t *r, uint32_t va, gp_access access, uin
     bool no_pl0 = false, read_only = false, no_exec = false;
     for (;; level++) {
         unsigned shift = (unsigned)(12 + 9 * (3 - level));
-        uint64_t d = entry(table + ((va >> shift) & 511) * 8, 8);
+        uint64_t d = paging_fuzz_entry(table + ((va >> shift) & 511) * 8, 8);
         if (!(d & 1)) {
             return false;
         }
@@ -115,7 +90,7 @@ static bool short_reference(const uint64_t *r, uint32_t va, gp_access access, ui
         return false;
     }
     uint32_t l1 = (uint32_t)r[GP_ARM_TTBR0] & ~((UINT32_C(1) << (14 - n)) - 1);
-    uint32_t d = (uint32_t)entry(l1 + (va >> 20) * 4, 4);
+    uint32_t d = (uint32_t)paging_fuzz_entry(l1 + (va >> 20) * 4, 4);
     uint64_t base, size;
     unsigned domain, ap;
     bool xn;
@@ -128,7 +103,7 @@ static bool short_reference(const uint64_t *r, uint32_t va, gp_access access, ui
         if (access_of_domain == 0 || access_of_domain == 2) {
             return false;
         }
-        uint32_t p = (uint32_t)entry((d & 0xfffffc00) + ((va >> 12) & 0xff) * 4, 4);
+        uint32_t p = (uint32_t)paging_fuzz_entry((d & 0xfffffc00) + ((va >> 12) & 0xff) * 4, 4);
         if ((p & 3) == 0) {
             return false;
         }
@@ -191,41 +166,17 @@ static bool reference(const uint64_t *r, uint64_t va, gp_access access, uint64_t
 
 /* ---- the walk under test ---------------------------------------------- */
 
-typedef struct pieces {
-    unsigned count;
-    uint64_t addr[MAX_PIECES], length[MAX_PIECES];
-} pieces;
-
-static bool collect(void *context, uint64_t addr, uint64_t length)
-{
-    pieces *p = context;
-    if (p->count == MAX_PIECES) {
-        __builtin_trap();
-    }
-    p->addr[p->count] = addr;
-    p->length[p->count++] = length;
-    return true;
-}
-
-static uint64_t take(const uint8_t **data, size_t *size, unsigned bytes)
-{
-    uint64_t value = 0;
-    for (unsigned i = 0; i < bytes && *size; i++, (*data)++, (*size)--) {
-        value |= (uint64_t)**data << (8 * i);
-    }
-    return value;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint64_t registers[GP_PAGING_REGISTERS] = { 0 };
-    uint8_t mode = (uint8_t)take(&data, &size, 1);
-    uint8_t tweaks = (uint8_t)take(&data, &size, 1);
+    uint8_t mode = (uint8_t)paging_fuzz_take(&data, &size, 1);
+    uint8_t tweaks = (uint8_t)paging_fuzz_take(&data, &size, 1);
     bool lpae = mode & 1;
-    big_endian = mode & 2;
+    paging_fuzz_big_endian = mode & 2;
+    bool big_endian = paging_fuzz_big_endian;
     registers[GP_ARM_SCTLR] = (tweaks & 1 ? 0 : 1) | (big_endian ? 1u << 25 : 0) |
                               (mode & 4 ? 1u << 19 : 0) | (mode & 8 ? 1u << 29 : 0);
-    uint64_t ttbcr = take(&data, &size, 1);
+    uint64_t ttbcr = paging_fuzz_take(&data, &size, 1);
     if (lpae) {
         /* T0SZ and T1SZ, EPD0 (bit 7) now and then. */
         ttbcr = (ttbcr & 7) | ((ttbcr >> 3) & 7) << 16 | (tweaks & 2 ? 1u << 7 : 0) |
@@ -241,27 +192,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     registers[GP_ARM_TTBCR] = ttbcr;
-    registers[GP_ARM_TTBR0] = take(&data, &size, 2) << 3 | take(&data, &size, 1) << 48 |
-                              (tweaks & 16 ? take(&data, &size, 1) << 40 : 0);
-    registers[GP_ARM_DACR] = tweaks & 32 ? take(&data, &size, 4) : 0x55555555;
-    gp_access access = (gp_access)(take(&data, &size, 1) % 3);
-    uint64_t vaddr = take(&data, &size, 4);
-    uint64_t length = 1 + take(&data, &size, 2) % (8 * 4096);
+    registers[GP_ARM_TTBR0] = paging_fuzz_take(&data, &size, 2) << 3 |
+                              paging_fuzz_take(&data, &size, 1) << 48 |
+                              (tweaks & 16 ? paging_fuzz_take(&data, &size, 1) << 40 : 0);
+    registers[GP_ARM_DACR] = tweaks & 32 ? paging_fuzz_take(&data, &size, 4) : 0x55555555;
+    gp_access access = (gp_access)(paging_fuzz_take(&data, &size, 1) % 3);
+    uint64_t vaddr = paging_fuzz_take(&data, &size, 4);
+    uint64_t length = 1 + paging_fuzz_take(&data, &size, 2) % (8 * 4096);
     if (tweaks & 64) {
-        vaddr |= take(&data, &size, 1) << 32; /* beyond 32 bits */
+        vaddr |= paging_fuzz_take(&data, &size, 1) << 32; /* beyond 32 bits */
     }
     if (mode & 16) {
         /* Just below a 2 MiB boundary (so a 1 MiB one): into the next
          * last-level table in both formats. */
         vaddr = (vaddr | 0x1fffff) - (vaddr & 0x7fff);
     }
-    uint8_t shape = (uint8_t)take(&data, &size, 1);
-    memset(phys, 0, sizeof phys);
-    memcpy(phys, data, size < PHYS_SIZE ? size : PHYS_SIZE);
+    uint8_t shape = (uint8_t)paging_fuzz_take(&data, &size, 1);
+    paging_fuzz_load(data, size);
+    uint8_t *phys = paging_fuzz_phys;
     /* Now and then make most entries valid and user-accessible, so that
      * walks go deep and batches span pages. */
     unsigned step = lpae ? 8 : 4;
-    for (unsigned at = 0; (shape & 3) && at < PHYS_SIZE; at += step) {
+    for (unsigned at = 0; (shape & 3) && at < PAGING_FUZZ_PHYS_SIZE; at += step) {
         unsigned low = big_endian ? at + step - 1 : at;
         if (phys[low] & 0x80) {
             continue;
@@ -276,39 +228,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
 
-    pieces got = { 0 };
-    gp_physical_memory memory = { phys_read, NULL };
-    bool allowed = gp_arm_user_paging.translate_user(registers, &memory, vaddr, length, access,
-                                                     collect, &got);
-
-    bool expected = vaddr + (length - 1) >= vaddr;
-    uint64_t at = vaddr, left = length;
-    unsigned piece = 0;
-    uint64_t piece_offset = 0;
-    while (expected && left > 0) {
-        uint64_t pa;
-        uint64_t in_page = 4096 - (at & 4095);
-        uint64_t count = in_page < left ? in_page : left;
-        if (!reference(registers, at, access, &pa)) {
-            expected = false;
-            break;
-        }
-        if (allowed) {
-            if (piece >= got.count || got.addr[piece] + piece_offset != pa ||
-                got.length[piece] - piece_offset < count) {
-                __builtin_trap();
-            }
-            piece_offset += count;
-            if (piece_offset == got.length[piece]) {
-                piece++;
-                piece_offset = 0;
-            }
-        }
-        at += count;
-        left -= count;
-    }
-    if (allowed != expected || (allowed && piece != got.count)) {
-        __builtin_trap();
-    }
+    paging_fuzz_check(&gp_arm_user_paging, reference, registers, vaddr, length, access);
     return 0;
 }

@@ -10,7 +10,8 @@
  *   PANDA's  msr S0_0_c5_c0_0, xzr (0xd500501f): UNDEFINED upstream, so
  *            the host must skip it with set_pc
  *
- * An UNDEFINED instruction the program runs on purpose (PANDA's form
+ * The trap checks are those of arm too (virt.c), with the probes and names
+ * below. An UNDEFINED instruction the program runs on purpose (PANDA's form
  * without MAGIC) is taken by aarch64_boot.S's vectors and resumed after by
  * hermetic_exception() below; any other exception ends the run with a line
  * saying where, and QEMU status 109.
@@ -45,99 +46,21 @@ const char hermetic_panda_kept_check[] = "every msr hypercall skipped the msr (x
 #define PANDA_NEAR_MISS ".inst 0xd500503f" /* msr S0_0_c5_c0_1, xzr */
 #define PANDA_NEAR_MISS_WORD 0xd500503fu
 
-typedef struct regs {
-    reg x0, x1, x2, x3, x4;
-} regs;
+/* The probes (virt.h), with the hypercall registers x0..x4; csetm turns
+ * N into all ones, or 0. */
+#define VIRT_REG(n) "x" #n
+VIRT_PROBES(OURS_TRAP, PANDA_TRAP, OURS_NEAR_MISS, PANDA_NEAR_MISS, "csetm %[f], mi")
 
-static bool regs_equal(regs a, regs b)
-{
-    return a.x0 == b.x0 && a.x1 == b.x1 && a.x2 == b.x2 && a.x3 == b.x3 && a.x4 == b.x4;
-}
-
-/* INSN run with every hypercall register in and out. */
-#define RAW_PROBE(name, insn)                                                       \
-    static regs name(regs r)                                                        \
-    {                                                                               \
-        register reg x0 __asm__("x0") = r.x0;                                       \
-        register reg x1 __asm__("x1") = r.x1;                                       \
-        register reg x2 __asm__("x2") = r.x2;                                       \
-        register reg x3 __asm__("x3") = r.x3;                                       \
-        register reg x4 __asm__("x4") = r.x4;                                       \
-        __asm__ volatile(insn                                                       \
-                         : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)         \
-                         :                                                          \
-                         : "memory", "cc");                                         \
-        return (regs){ x0, x1, x2, x3, x4 };                                        \
-    }
-RAW_PROBE(ours_raw, OURS_TRAP)
-RAW_PROBE(panda_raw, PANDA_TRAP)
-RAW_PROBE(ours_near_miss_raw, OURS_NEAR_MISS)
-RAW_PROBE(panda_near_miss_raw, PANDA_NEAR_MISS)
-
-/*
- * Instructions before and after a START trap in the same translation block
- * run exactly once (3 = right): PANDA's form leaves the block with set_pc,
- * which must not replay its start.
- */
-#define COUNT_AROUND(name, insn)                                                    \
-    static reg name(void)                                                           \
-    {                                                                               \
-        register reg x0 __asm__("x0") = GP_MAGIC;                                   \
-        register reg x1 __asm__("x1") = GP_OP_START;                                \
-        register reg x2 __asm__("x2") = 0;                                          \
-        register reg x3 __asm__("x3") = 0;                                          \
-        register reg x4 __asm__("x4") = 0;                                          \
-        reg count;                                                                  \
-        __asm__ volatile("mov %[n], #0\n\t"                                         \
-                         "add %[n], %[n], #1\n\t" insn "\n\t"                       \
-                         "add %[n], %[n], #1\n\t"                                   \
-                         "add %[n], %[n], #1"                                       \
-                         : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4),        \
-                           [n] "=&r"(count)                                         \
-                         :                                                          \
-                         : "memory", "cc");                                         \
-        return count;                                                               \
-    }
-COUNT_AROUND(count_around_ours_trap, OURS_TRAP)
-COUNT_AROUND(count_around_panda_trap, PANDA_TRAP)
-
-/* The N flag across a START trap, for the report only (the ABI says flags
- * are clobbered): set by a compare (0 - 1 < 0), then csetm turns it into
- * all ones (kept) or 0. */
-#define NEGATIVE_AFTER(name, insn)                                                  \
-    static reg name(void)                                                           \
-    {                                                                               \
-        register reg x0 __asm__("x0") = GP_MAGIC;                                   \
-        register reg x1 __asm__("x1") = GP_OP_START;                                \
-        register reg x2 __asm__("x2") = 0;                                          \
-        register reg x3 __asm__("x3") = 0;                                          \
-        register reg x4 __asm__("x4") = 0;                                          \
-        reg flag = 0;                                                               \
-        __asm__ volatile("cmp %[f], #1\n\t" insn "\n\t"                             \
-                         "csetm %[f], mi"                                           \
-                         : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4),        \
-                           [f] "+r"(flag)                                           \
-                         :                                                          \
-                         : "memory", "cc");                                         \
-        return flag;                                                                \
-    }
-NEGATIVE_AFTER(negative_after_ours_trap, OURS_TRAP)
-NEGATIVE_AFTER(negative_after_panda_trap, PANDA_TRAP)
-
-reg hermetic_panda_hypercall(reg op, reg channel, reg arg1, reg arg2, bool *kept)
-{
-    regs out = panda_raw((regs){ GP_MAGIC, op, channel, arg1, arg2 });
-    *kept = out.x1 == op && out.x2 == channel && out.x3 == arg1 && out.x4 == arg2;
-    return out.x0;
-}
+/* What else the shared trap checks need (virt.c). */
+const virt_traps virt_arch_traps = {
+    .panda_word = PANDA_TRAP_WORD,
+    .panda_near_miss_word = PANDA_NEAR_MISS_WORD,
+    .magic_low_half = "w0 (x0 bit 32 set)",
+    .ours_near_miss_check = "mov x4, x4 (orr x4, xzr, x4) with MAGIC changes nothing",
+    .panda_near_miss_check = "msr S0_0_c5_c0_1 (one bit off) with MAGIC is UNDEFINED, no hypercall",
+};
 
 /* ---- exceptions ---- */
-
-/* Set just before an instruction that must be UNDEFINED; the handler
- * clears it, counts, and notes which instruction it was. */
-static volatile bool undefined_expected;
-static volatile unsigned undefined_taken;
-static volatile uint32_t undefined_word;
 
 #define VECTOR_SYNC_CURRENT_EL_SPX 4
 #define ESR_EC_SHIFT 26
@@ -152,97 +75,14 @@ reg hermetic_exception(unsigned kind, const reg *frame)
     __asm__ volatile("mrs %0, elr_el1" : "=r"(elr));
     __asm__ volatile("mrs %0, far_el1" : "=r"(far));
     if (kind == VECTOR_SYNC_CURRENT_EL_SPX && (esr >> ESR_EC_SHIFT & 0x3f) == ESR_EC_UNKNOWN &&
-        undefined_expected) {
-        undefined_expected = false;
-        undefined_taken++;
-        undefined_word = *(volatile const uint32_t *)elr;
+        virt_undefined_expected()) {
+        virt_undefined_taken(*(volatile const uint32_t *)elr);
         elr += 4;
         __asm__ volatile("msr elr_el1, %0" : : "r"(elr));
         return 0;
     }
-    put_str("FAIL " ARCH " ");
-    put_str(section);
-    put_str(": unexpected exception, vector ");
-    put_dec(kind);
-    put_str(" ESR_EL1 ");
-    put_hex(esr);
-    put_str(" ELR_EL1 ");
-    put_hex(elr);
-    put_str(" FAR_EL1 ");
-    put_hex(far);
-    put_str(" x0..x4 ");
-    for (int i = 0; i < 5; i++) {
-        put_hex(frame[i]);
-        put_str(i < 4 ? " " : "\n");
-    }
-    return HERMETIC_EXIT_EXCEPTION;
-}
-
-/* PROBE on IN, expected to be UNDEFINED once: the registers after it, and
- * whether exactly one UNDEFINED exception was taken at WORD. */
-static regs undefined_once(regs (*probe)(regs), regs in, uint32_t word, bool *once)
-{
-    unsigned before = undefined_taken;
-    undefined_expected = true;
-    regs out = probe(in);
-    *once = !undefined_expected && undefined_taken == before + 1 && undefined_word == word;
-    undefined_expected = false;
-    return out;
-}
-
-/* ---- the probes ---- */
-
-void hermetic_trap_checks(void)
-{
-    section = "trap";
-    regs in = { 0x12345678, GP_OP_START, 0x11, 0x22, 0x33 };
-    regs magic = { GP_MAGIC, GP_OP_START, 0x11, 0x22, 0x33 };
-    /* MAGIC is compared at full width: junk in the upper half is no MAGIC. */
-    regs wide = { (reg)1 << 32 | GP_MAGIC, GP_OP_START, 0x11, 0x22, 0x33 };
-    bool once;
-
-    /* Ours without MAGIC is the move it is: nothing changes. */
-    EXPECT_TRUE("orr without MAGIC changes no register", regs_equal(ours_raw(in), in), in.x0);
-    EXPECT_TRUE("orr with MAGIC only in w0 (x0 bit 32 set) changes nothing",
-                regs_equal(ours_raw(wide), wide), wide.x0);
-    /* Matching is by exact bytes: the other encoding of the move is none. */
-    EXPECT_TRUE("mov x4, x4 (orr x4, xzr, x4) with MAGIC changes nothing",
-                regs_equal(ours_near_miss_raw(magic), magic), magic.x0);
-
-    /* A hypercall changes only the result register. */
-    regs out = ours_raw(magic);
-    EXPECT_EQ("orr START returns ~MAGIC", out.x0, ~(reg)GP_MAGIC);
-    EXPECT_TRUE("orr START keeps x1..x4", out.x1 == magic.x1 && out.x2 == magic.x2 &&
-                                             out.x3 == magic.x3 && out.x4 == magic.x4,
-                out.x1);
-
-    /* PANDA's msr: had the host not skipped it, it would have raised an
-     * UNDEFINED exception, which ends the run. */
-    out = panda_raw(magic);
-    EXPECT_EQ("msr START returns ~MAGIC", out.x0, ~(reg)GP_MAGIC);
-    EXPECT_TRUE("msr START keeps x1..x4 (msr skipped)",
-                out.x1 == magic.x1 && out.x2 == magic.x2 && out.x3 == magic.x3 &&
-                    out.x4 == magic.x4,
-                out.x1);
-
-    /* Without MAGIC the msr is what it is upstream: UNDEFINED. */
-    out = undefined_once(panda_raw, in, PANDA_TRAP_WORD, &once);
-    EXPECT_TRUE("msr without MAGIC is UNDEFINED (one exception, at the msr)", once,
-                undefined_taken);
-    EXPECT_TRUE("... and changes no register", regs_equal(out, in), out.x0);
-    out = undefined_once(panda_raw, wide, PANDA_TRAP_WORD, &once);
-    EXPECT_TRUE("msr with MAGIC only in w0 (x0 bit 32 set) is UNDEFINED", once,
-                undefined_taken);
-    out = undefined_once(panda_near_miss_raw, magic, PANDA_NEAR_MISS_WORD, &once);
-    EXPECT_TRUE("msr S0_0_c5_c0_1 (one bit off) with MAGIC is UNDEFINED, no hypercall", once,
-                undefined_taken);
-    EXPECT_TRUE("... and changes no register", regs_equal(out, magic), out.x0);
-
-    EXPECT_EQ("instructions around the msr trap run exactly once", count_around_panda_trap(), 3);
-    EXPECT_EQ("instructions around the orr trap run exactly once", count_around_ours_trap(), 3);
-
-    info("N after the orr trap (all ones = kept)", negative_after_ours_trap());
-    info("N after the msr trap (all ones = kept)", negative_after_panda_trap());
+    const virt_value values[] = { { "ESR_EL1", esr }, { "ELR_EL1", elr }, { "FAR_EL1", far } };
+    return virt_unexpected_exception(kind, values, sizeof values / sizeof values[0], frame);
 }
 
 /* ---- memory: the MMU off, then an identity map ---- */

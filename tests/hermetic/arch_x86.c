@@ -34,30 +34,17 @@ const char hermetic_ours_name[] = "nop";
 const char hermetic_panda_name[] = "cpuid";
 const char hermetic_panda_kept_check[] = "every cpuid hypercall skipped the cpuid (ebx..edi kept)";
 
-/* PANDA's form: cpuid with MAGIC in eax. The host must skip the cpuid; if
- * it ran, it would overwrite ebx..edx. */
-reg hermetic_panda_hypercall(reg op, reg channel, reg arg1, reg arg2, bool *kept)
-{
-    reg ax = GP_MAGIC, bx = op, cx = channel, dx = arg1, di = arg2;
-    __asm__ volatile("cpuid"
-                     : "+a"(ax), "+b"(bx), "+c"(cx), "+d"(dx), "+D"(di)
-                     :
-                     : "memory", "cc");
-    *kept = bx == op && cx == channel && dx == arg1 && di == arg2;
-    return ax;
-}
-
 /* ---- raw register-level probes of the traps ---- */
 
-typedef struct regs {
-    reg ax, bx, cx, dx, di;
-} regs;
+/* The hypercall registers: magic eax, op ebx, channel ecx, arg1 edx, arg2
+ * edi. */
+#define HYPERCALL_REGS(r) "+a"(r.magic), "+b"(r.op), "+c"(r.channel), "+d"(r.arg1), "+D"(r.arg2)
 
 /* Our NOP trap, with every hypercall register in and out. */
 static regs nop_raw(regs r)
 {
     __asm__ volatile(".byte 0x0f, 0x1f, 0x80\n\t.long %c[disp]"
-                     : "+a"(r.ax), "+b"(r.bx), "+c"(r.cx), "+d"(r.dx), "+D"(r.di)
+                     : HYPERCALL_REGS(r)
                      : [disp] "i"(GP_X86_NOP_DISP)
                      : "memory", "cc");
     return r;
@@ -66,25 +53,21 @@ static regs nop_raw(regs r)
 /* A NOP of the same shape but displacement 0 (ordinary padding). */
 static regs nop_zero_disp_raw(regs r)
 {
-    __asm__ volatile(".byte 0x0f, 0x1f, 0x80\n\t.long 0"
-                     : "+a"(r.ax), "+b"(r.bx), "+c"(r.cx), "+d"(r.dx), "+D"(r.di)
-                     :
-                     : "memory", "cc");
+    __asm__ volatile(".byte 0x0f, 0x1f, 0x80\n\t.long 0" : HYPERCALL_REGS(r) : : "memory", "cc");
     return r;
 }
 
+/* PANDA's form: cpuid with MAGIC in eax. The host must skip the cpuid; if
+ * it ran, it would overwrite ebx..edx. */
 static regs cpuid_raw(regs r)
 {
-    __asm__ volatile("cpuid"
-                     : "+a"(r.ax), "+b"(r.bx), "+c"(r.cx), "+d"(r.dx), "+D"(r.di)
-                     :
-                     : "memory", "cc");
+    __asm__ volatile("cpuid" : HYPERCALL_REGS(r) : : "memory", "cc");
     return r;
 }
 
-static bool regs_equal(regs a, regs b)
+regs hermetic_panda_trap(regs in)
 {
-    return a.ax == b.ax && a.bx == b.bx && a.cx == b.cx && a.dx == b.dx && a.di == b.di;
+    return cpuid_raw(in);
 }
 
 /*
@@ -155,36 +138,36 @@ void hermetic_trap_checks(void)
     regs in = { 0x12345678, GP_OP_START, 0x11, 0x22, 0x33 };
 
     /* Our NOP without MAGIC is a NOP: nothing changes. */
-    EXPECT_TRUE("NOP without MAGIC changes no register", regs_equal(nop_raw(in), in), in.ax);
+    EXPECT_TRUE("NOP without MAGIC changes no register", regs_equal(nop_raw(in), in), in.magic);
 #if defined(__x86_64__)
     /* MAGIC is compared at full width: junk in the upper half is no MAGIC. */
     regs wide = { ((reg)1 << 32) | GP_MAGIC, GP_OP_START, 0x11, 0x22, 0x33 };
     EXPECT_TRUE("NOP with MAGIC only in eax (rax bit 32 set) changes nothing",
-                regs_equal(nop_raw(wide), wide), wide.ax);
+                regs_equal(nop_raw(wide), wide), wide.magic);
 #endif
     /* Matching is by exact bytes: a padding NOP with MAGIC is no trap. */
     regs magic = { GP_MAGIC, GP_OP_START, 0x11, 0x22, 0x33 };
     EXPECT_TRUE("padding NOP (disp 0) with MAGIC changes nothing",
-                regs_equal(nop_zero_disp_raw(magic), magic), magic.ax);
+                regs_equal(nop_zero_disp_raw(magic), magic), magic.magic);
 
     /* A NOP hypercall changes only the result register. */
     regs out = nop_raw(magic);
-    EXPECT_EQ("NOP START returns ~MAGIC", out.ax, ~(reg)GP_MAGIC);
-    EXPECT_TRUE("NOP START keeps ebx..edi", out.bx == magic.bx && out.cx == magic.cx &&
-                                                out.dx == magic.dx && out.di == magic.di,
-                out.bx);
+    EXPECT_EQ("NOP START returns ~MAGIC", out.magic, ~(reg)GP_MAGIC);
+    EXPECT_TRUE("NOP START keeps ebx..edi", regs_args_equal(out, magic), out.op);
 
     /* PANDA's cpuid hypercall: the host skips the cpuid, so ebx still holds
      * the op (a real cpuid would have put part of a vendor string there). */
     out = cpuid_raw(magic);
-    EXPECT_EQ("cpuid START returns ~MAGIC", out.ax, ~(reg)GP_MAGIC);
-    EXPECT_EQ("cpuid START leaves the op in ebx (cpuid skipped)", out.bx, GP_OP_START);
+    EXPECT_EQ("cpuid START returns ~MAGIC", out.magic, ~(reg)GP_MAGIC);
+    EXPECT_EQ("cpuid START leaves the op in ebx (cpuid skipped)", out.op, GP_OP_START);
     EXPECT_TRUE("cpuid START keeps ecx, edx, edi",
-                out.cx == magic.cx && out.dx == magic.dx && out.di == magic.di, out.cx);
+                out.channel == magic.channel && out.arg1 == magic.arg1 && out.arg2 == magic.arg2,
+                out.channel);
 
-    /* A cpuid without MAGIC is a real cpuid: leaf 0 gives the vendor. */
+    /* A cpuid without MAGIC is a real cpuid: leaf 0 gives the max leaf in
+     * eax and the vendor in ebx, edx, ecx (op, arg1, channel). */
     regs leaf0 = cpuid_raw((regs){ 0, 0, 0, 0, 0 });
-    uint32_t vendor[3] = { (uint32_t)leaf0.bx, (uint32_t)leaf0.dx, (uint32_t)leaf0.cx };
+    uint32_t vendor[3] = { (uint32_t)leaf0.op, (uint32_t)leaf0.arg1, (uint32_t)leaf0.channel };
     char vendor_text[13];
     memcpy(vendor_text, vendor, 12);
     vendor_text[12] = 0;
@@ -194,14 +177,15 @@ void hermetic_trap_checks(void)
     EXPECT_TRUE("cpuid leaf 0 without MAGIC reports GenuineIntel or AuthenticAMD",
                 memcmp(vendor_text, "GenuineIntel", 12) == 0 ||
                     memcmp(vendor_text, "AuthenticAMD", 12) == 0,
-                leaf0.bx);
-    EXPECT_TRUE("cpuid leaf 0 without MAGIC reports a max leaf >= 1", leaf0.ax >= 1, leaf0.ax);
+                leaf0.op);
+    EXPECT_TRUE("cpuid leaf 0 without MAGIC reports a max leaf >= 1", leaf0.magic >= 1,
+                leaf0.magic);
 #if defined(__x86_64__)
     /* MAGIC in eax but junk above it: not a hypercall, so the real cpuid runs
      * and writes eax zero-extended (never the 64-bit ~MAGIC). */
     out = cpuid_raw(wide);
     EXPECT_TRUE("cpuid with rax bit 32 set runs as a real cpuid",
-                out.ax >> 32 == 0 && out.ax != (~(reg)GP_MAGIC & 0xffffffffu), out.ax);
+                out.magic >> 32 == 0 && out.magic != (~(reg)GP_MAGIC & 0xffffffffu), out.magic);
 #endif
 
     EXPECT_EQ("instructions around a cpuid trap run exactly once", count_around_cpuid_trap(),

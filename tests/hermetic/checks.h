@@ -26,6 +26,10 @@
 #define MAX_MESSAGE (16 * MIB)
 /* A pointer to a fixed guest address. */
 #define AT(address) ((void *)(reg)(address))
+/* Bits 32 and 63 of a register: 0 where registers have 32 bits, so that
+ * the checks of 64-bit registers run only where they have 64. */
+#define BIT_32 ((reg)(1ull << 32))
+#define BIT_63 ((reg)(1ull << 63))
 
 void put_str(const char *s);
 void put_hex(reg value);
@@ -48,6 +52,12 @@ void report(bool ok, const char *what, reg got, reg want, bool show_want);
 #define EXPECT_TRUE(what, cond, value) report((cond), what, (reg)(value), 0, false)
 /* A line about QEMU behaviour the ABI leaves open: never a failure. */
 void info(const char *what, reg value);
+
+/* Whether A and B hold the same values in all five hypercall registers, or
+ * in the four argument registers (op, channel, arg1, arg2: what a
+ * hypercall must keep). */
+bool regs_equal(regs a, regs b);
+bool regs_args_equal(regs a, regs b);
 
 /* Our trap form, through the guest library (gp_arch_hypercall). */
 reg ours_hypercall(reg op, reg channel, reg arg1, reg arg2);

@@ -2,11 +2,13 @@
 /*
  * What each architecture gives the shared hypercall test (hypercall_test.c),
  * one file per family: arch_x86.c (x86_64 and i386), arch_aarch64.c,
- * arch_arm.c (A32 and Thumb). The op checks are shared and identical; only
- * the console, PANDA's trap form, the register-level probes of both traps
- * and the memory model differ. The makefile (hermetic.mk) picks the file
- * and names the program with -DHERMETIC_ARCH="..." (the label every check
- * line starts with: "x86_64", "arm-thumb", ...).
+ * arch_arm.c (A32 and Thumb), the last two with what they share in virt.c
+ * (console and trap checks; virt.h). The op checks are shared and
+ * identical; only the console, PANDA's trap form, the register-level
+ * probes of both traps and the memory model differ. The makefile
+ * (hermetic.mk) picks the files and names the program with
+ * -DHERMETIC_ARCH="..." (the label every check line starts with: "x86_64",
+ * "arm-thumb", ...).
  */
 #ifndef HERMETIC_ARCH_H
 #define HERMETIC_ARCH_H
@@ -16,6 +18,14 @@
 /* A register: unsigned long is register width on every target here (LP64
  * and ILP32). */
 typedef unsigned long reg;
+
+/* The five hypercall registers by their role (guestplug/abi.h), as the
+ * trap probes put them in and read them back; each arch binds them to its
+ * own registers (x86: eax, ebx, ecx, edx, edi; aarch64 x0..x4; arm
+ * r0..r4). */
+typedef struct regs {
+    reg magic, op, channel, arg1, arg2;
+} regs;
 
 /* A hypercall through one trap form: op, channel, arg1, arg2 in; the magic
  * register out (GP_MAGIC unchanged when no host answered). */
@@ -31,10 +41,10 @@ void hermetic_arch_putc(char c);
 extern const char hermetic_ours_name[];
 extern const char hermetic_panda_name[];
 
-/* A hypercall through PANDA's form; *KEPT says whether the argument
- * registers came back unchanged (a trap the host did not skip would have
- * overwritten them, or faulted). */
-reg hermetic_panda_hypercall(reg op, reg channel, reg arg1, reg arg2, bool *kept);
+/* PANDA's trap with IN in the hypercall registers: what they hold after it.
+ * The host must skip the instruction, so only MAGIC changes (a trap it did
+ * not skip would have overwritten the argument registers, or faulted). */
+regs hermetic_panda_trap(regs in);
 /* The check line for "every PANDA hypercall kept its argument registers". */
 extern const char hermetic_panda_kept_check[];
 

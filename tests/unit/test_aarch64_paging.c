@@ -19,14 +19,12 @@
 
 #include <cmocka.h>
 
-#include <string.h>
-
 #include <glib.h>
 
 #include "arch/aarch64_paging.h"
+#include "fake_memory.h"
 
 #define PAGE UINT64_C(0x1000)
-#define PHYS_SIZE (UINT64_C(4) << 20) /* where the tables live */
 
 /* Descriptor bits (Arm ARM D4.3). */
 #define VALID UINT64_C(0x1)
@@ -75,55 +73,29 @@ typedef enum mode_kind { FOUR_LEVEL, THREE_LEVEL, BIG_ENDIAN_TABLES } mode_kind;
 typedef struct fixture {
     mode_kind kind;
     unsigned t0sz, start_level;
-    bool big_endian;
-    uint8_t *phys;       /* PHYS_SIZE bytes of guest physical memory */
-    uint64_t next_table; /* bump allocator for tables */
+    fake_memory mem; /* the tables, and what the last walk read and reported */
     uint64_t root;
     uint64_t registers[GP_PAGING_REGISTERS];
-    unsigned reads;  /* physical reads the walk made */
-    GArray *extents; /* what the walk reported, as (addr, length) pairs */
 } fixture;
 
 static const mode_kind four_level = FOUR_LEVEL, three_level = THREE_LEVEL,
                        big_endian_tables = BIG_ENDIAN_TABLES;
 
-/* ---- fake physical memory and page tables ------------------------------ */
-
-static bool phys_read(void *context, uint64_t addr, void *buf, size_t len)
-{
-    fixture *f = context;
-    f->reads++;
-    if (addr >= PHYS_SIZE || len > PHYS_SIZE - addr) {
-        return false;
-    }
-    memcpy(buf, f->phys + addr, len);
-    return true;
-}
+/* ---- page tables in the fake physical memory --------------------------- */
 
 static uint64_t new_table(fixture *f)
 {
-    uint64_t table = f->next_table;
-    f->next_table += PAGE;
-    assert_true(f->next_table <= PHYS_SIZE);
-    return table;
+    return fake_memory_table(&f->mem, PAGE);
 }
 
 static uint64_t get_entry(const fixture *f, uint64_t table, uint64_t index)
 {
-    uint64_t value = 0;
-    for (unsigned i = 0; i < 8; i++) {
-        unsigned byte = f->big_endian ? 7 - i : i;
-        value |= (uint64_t)f->phys[table + index * 8 + byte] << (8 * i);
-    }
-    return value;
+    return fake_memory_get(&f->mem, table + index * 8, 8);
 }
 
 static void set_entry(fixture *f, uint64_t table, uint64_t index, uint64_t value)
 {
-    for (unsigned i = 0; i < 8; i++) {
-        unsigned byte = f->big_endian ? 7 - i : i;
-        f->phys[table + index * 8 + byte] = (uint8_t)(value >> (8 * i));
-    }
+    fake_memory_put(&f->mem, table + index * 8, 8, value);
 }
 
 static unsigned shift_of(unsigned level)
@@ -179,15 +151,13 @@ static int setup(void **state)
 {
     fixture *f = g_new0(fixture, 1);
     f->kind = *state ? *(const mode_kind *)*state : FOUR_LEVEL;
-    f->phys = g_malloc0(PHYS_SIZE);
-    f->next_table = 0x100000;
-    f->extents = g_array_new(FALSE, FALSE, sizeof(uint64_t) * 2);
+    fake_memory_init(&f->mem);
     f->root = new_table(f);
     f->t0sz = f->kind == THREE_LEVEL ? 25 : 16;
     f->start_level = f->kind == THREE_LEVEL ? 1 : 0;
-    f->big_endian = f->kind == BIG_ENDIAN_TABLES;
+    f->mem.big_endian = f->kind == BIG_ENDIAN_TABLES;
     f->registers[GP_AARCH64_SCTLR_EL1] = SCTLR_M | UINT64_C(0x30d00800) |
-                                         (f->big_endian ? SCTLR_EE : 0);
+                                         (f->mem.big_endian ? SCTLR_EE : 0);
     f->registers[GP_AARCH64_TCR_EL1] = f->t0sz | TCR_T1SZ_16 | TCR_TG1_4K | TCR_IPS_48 |
                                        TCR_A1 | TCR_TBI0;
     /* An ASID (with TCR_EL1.A1 Linux has it in TTBR1; another kernel may
@@ -200,52 +170,23 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    g_array_unref(f->extents);
-    g_free(f->phys);
+    fake_memory_free(&f->mem);
     g_free(f);
     return 0;
 }
 
 /* ---- running the walk -------------------------------------------------- */
 
-static bool collect(void *context, uint64_t addr, uint64_t length)
-{
-    fixture *f = context;
-    uint64_t piece[2] = { addr, length };
-    g_array_append_val(f->extents, piece);
-    return true;
-}
-
 static bool walk(fixture *f, uint64_t vaddr, uint64_t length, gp_access access)
 {
-    gp_physical_memory memory = { phys_read, f };
-    g_array_set_size(f->extents, 0);
-    f->reads = 0;
-    bool ok = gp_aarch64_user_paging.translate_user(f->registers, &memory, vaddr, length,
-                                                    access, collect, f);
-    if (ok) {
-        uint64_t total = 0;
-        for (guint i = 0; i < f->extents->len; i++) {
-            total += g_array_index(f->extents, uint64_t, 2 * i + 1);
-        }
-        assert_int_equal(total, length); /* allowed = every byte reported */
-    }
-    return ok;
+    return fake_memory_walk(&f->mem, &gp_aarch64_user_paging, f->registers, vaddr, length,
+                            access);
 }
 
 /* The physical address of byte OFFSET of the walked range. */
 static uint64_t physical_of(const fixture *f, uint64_t offset)
 {
-    for (guint i = 0; i < f->extents->len; i++) {
-        uint64_t addr = g_array_index(f->extents, uint64_t, 2 * i);
-        uint64_t length = g_array_index(f->extents, uint64_t, 2 * i + 1);
-        if (offset < length) {
-            return addr + offset;
-        }
-        offset -= length;
-    }
-    fail_msg("offset beyond the walked range");
-    return 0;
+    return fake_memory_physical_of(&f->mem, offset);
 }
 
 #define R GP_ACCESS_READ
@@ -264,7 +205,7 @@ static void user_read_write_page_allows_both(void **state)
     map4k(f, USER_VA, 0x7000000, USER_RW);
 
     assert_true(walk(f, USER_VA + 0x10, 0x20, R));
-    assert_int_equal(f->extents->len, 1);
+    assert_int_equal(f->mem.extents->len, 1);
     assert_int_equal(physical_of(f, 0), 0x7000010);
     assert_true(walk(f, USER_VA, PAGE, W));
     assert_int_equal(physical_of(f, PAGE - 1), 0x7000fff);
@@ -397,7 +338,7 @@ static void range_across_pages_and_tables_reports_every_piece_in_order(void **st
     map4k(f, at + 2 * PAGE, 0x3001000, USER_RW);
 
     assert_true(walk(f, at + 0x800, 2 * PAGE + 0x10, W));
-    assert_int_equal(f->extents->len, 3);
+    assert_int_equal(f->mem.extents->len, 3);
     assert_int_equal(physical_of(f, 0), 0x5000800);
     assert_int_equal(physical_of(f, 0x800), 0x3000000);
     assert_int_equal(physical_of(f, 0x800 + PAGE), 0x3001000);
@@ -416,8 +357,8 @@ static void pages_of_one_table_are_read_in_one_go(void **state)
     }
     assert_true(walk(f, USER_VA, 64 * PAGE, R));
     /* The levels above the last, once, and the 64 entries in one read. */
-    assert_int_equal(f->reads, (3 - f->start_level) + 1);
-    assert_int_equal(f->extents->len, 64);
+    assert_int_equal(f->mem.reads, (3 - f->start_level) + 1);
+    assert_int_equal(f->mem.extents->len, 64);
 }
 
 static void zero_length_and_wrapping_ranges_are_refused(void **state)
@@ -447,9 +388,9 @@ static void blocks_at_levels_1_and_2(void **state)
     map_at(f, 2, block_2m, 0x8000000, USER_RW);
     assert_true(walk(f, block_2m + 0x12345, 0x100, W));
     assert_int_equal(physical_of(f, 0), 0x8012345);
-    assert_int_equal(f->extents->len, 1);
+    assert_int_equal(f->mem.extents->len, 1);
     assert_true(walk(f, block_2m, UINT64_C(1) << 21, R));
-    assert_int_equal(f->extents->len, 1);
+    assert_int_equal(f->mem.extents->len, 1);
     assert_false(walk(f, block_2m, (UINT64_C(1) << 21) + 1, R));
 
     uint64_t block_1g = USER_VA + (UINT64_C(1) << 30);
@@ -541,7 +482,7 @@ static void mmu_off_is_refused(void **state)
     f->registers[GP_AARCH64_SCTLR_EL1] &= ~SCTLR_M;
     assert_false(walk(f, USER_VA, 1, R));
     assert_false(walk(f, 0x1000, 1, R));
-    assert_int_equal(f->reads, 0);
+    assert_int_equal(f->mem.reads, 0);
 }
 
 /* TCR_EL1.IPS: output addresses the physical address size cannot hold are
@@ -571,8 +512,7 @@ static void small_address_spaces_start_lower(void **state)
     } cases[] = { { 33, 1, 0x10 }, { 39, 2, 0x80 }, { 30, 1, 0x80 } };
 
     for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
-        memset(f->phys, 0, PHYS_SIZE);
-        f->next_table = 0x100000;
+        fake_memory_clear(&f->mem);
         f->root = new_table(f) + cases[c].root_offset;
         f->start_level = cases[c].start_level;
         f->registers[GP_AARCH64_TCR_EL1] =

@@ -16,15 +16,13 @@
 
 #include <cmocka.h>
 
-#include <string.h>
-
 #include <glib.h>
 
 #include "arch/arm_paging.h"
+#include "fake_memory.h"
 
 #define PAGE UINT64_C(0x1000)
 #define MIB (UINT64_C(1) << 20)
-#define PHYS_SIZE (UINT64_C(4) << 20) /* where the tables live */
 
 #define SCTLR_M UINT64_C(1)
 #define SCTLR_WXN (UINT64_C(1) << 19)
@@ -71,56 +69,31 @@ typedef enum mode_kind { LPAE, LPAE_BIG_ENDIAN, SHORT, SHORT_BIG_ENDIAN } mode_k
 
 typedef struct fixture {
     mode_kind kind;
-    bool lpae, big_endian;
+    bool lpae;
     unsigned start_level; /* LPAE */
-    uint8_t *phys;
-    uint64_t next_table;
+    fake_memory mem;      /* the tables, and what the last walk read and reported */
     uint64_t root;
     uint64_t registers[GP_PAGING_REGISTERS];
-    unsigned reads;
-    GArray *extents;
 } fixture;
 
 static const mode_kind lpae = LPAE, lpae_big_endian = LPAE_BIG_ENDIAN, short_descriptors = SHORT,
                        short_big_endian = SHORT_BIG_ENDIAN;
 
-/* ---- fake physical memory ---------------------------------------------- */
-
-static bool phys_read(void *context, uint64_t addr, void *buf, size_t len)
-{
-    fixture *f = context;
-    f->reads++;
-    if (addr >= PHYS_SIZE || len > PHYS_SIZE - addr) {
-        return false;
-    }
-    memcpy(buf, f->phys + addr, len);
-    return true;
-}
+/* ---- the fake physical memory ------------------------------------------ */
 
 static uint64_t new_table(fixture *f, uint64_t size)
 {
-    uint64_t table = (f->next_table + size - 1) & ~(size - 1);
-    f->next_table = table + size;
-    assert_true(f->next_table <= PHYS_SIZE);
-    return table;
+    return fake_memory_table(&f->mem, size);
 }
 
 static uint64_t get(const fixture *f, uint64_t addr, unsigned bytes)
 {
-    uint64_t value = 0;
-    for (unsigned i = 0; i < bytes; i++) {
-        unsigned byte = f->big_endian ? bytes - 1 - i : i;
-        value |= (uint64_t)f->phys[addr + byte] << (8 * i);
-    }
-    return value;
+    return fake_memory_get(&f->mem, addr, bytes);
 }
 
 static void put(fixture *f, uint64_t addr, unsigned bytes, uint64_t value)
 {
-    for (unsigned i = 0; i < bytes; i++) {
-        unsigned byte = f->big_endian ? bytes - 1 - i : i;
-        f->phys[addr + byte] = (uint8_t)(value >> (8 * i));
-    }
+    fake_memory_put(&f->mem, addr, bytes, value);
 }
 
 /* ---- long-descriptor tables -------------------------------------------- */
@@ -200,11 +173,10 @@ static int setup(void **state)
     fixture *f = g_new0(fixture, 1);
     f->kind = *state ? *(const mode_kind *)*state : LPAE;
     f->lpae = f->kind == LPAE || f->kind == LPAE_BIG_ENDIAN;
-    f->big_endian = f->kind == LPAE_BIG_ENDIAN || f->kind == SHORT_BIG_ENDIAN;
-    f->phys = g_malloc0(PHYS_SIZE);
-    f->next_table = 0x100000;
-    f->extents = g_array_new(FALSE, FALSE, sizeof(uint64_t) * 2);
-    f->registers[GP_ARM_SCTLR] = SCTLR_M | UINT64_C(0x10c5387c) | (f->big_endian ? SCTLR_EE : 0);
+    fake_memory_init(&f->mem);
+    f->mem.big_endian = f->kind == LPAE_BIG_ENDIAN || f->kind == SHORT_BIG_ENDIAN;
+    f->registers[GP_ARM_SCTLR] = SCTLR_M | UINT64_C(0x10c5387c) |
+                                 (f->mem.big_endian ? SCTLR_EE : 0);
     if (f->lpae) {
         /* Linux's 3G/1G split: T0SZ 0, T1SZ 2 (TTBR1 from 0xc0000000); a
          * 4-entry first-level table, only 32-byte aligned. */
@@ -227,51 +199,22 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    g_array_unref(f->extents);
-    g_free(f->phys);
+    fake_memory_free(&f->mem);
     g_free(f);
     return 0;
 }
 
 /* ---- running the walk -------------------------------------------------- */
 
-static bool collect(void *context, uint64_t addr, uint64_t length)
-{
-    fixture *f = context;
-    uint64_t piece[2] = { addr, length };
-    g_array_append_val(f->extents, piece);
-    return true;
-}
-
 static bool walk(fixture *f, uint64_t vaddr, uint64_t length, gp_access access)
 {
-    gp_physical_memory memory = { phys_read, f };
-    g_array_set_size(f->extents, 0);
-    f->reads = 0;
-    bool ok = gp_arm_user_paging.translate_user(f->registers, &memory, vaddr, length, access,
-                                                collect, f);
-    if (ok) {
-        uint64_t total = 0;
-        for (guint i = 0; i < f->extents->len; i++) {
-            total += g_array_index(f->extents, uint64_t, 2 * i + 1);
-        }
-        assert_int_equal(total, length);
-    }
-    return ok;
+    return fake_memory_walk(&f->mem, &gp_arm_user_paging, f->registers, vaddr, length, access);
 }
 
+/* The physical address of byte OFFSET of the walked range. */
 static uint64_t physical_of(const fixture *f, uint64_t offset)
 {
-    for (guint i = 0; i < f->extents->len; i++) {
-        uint64_t addr = g_array_index(f->extents, uint64_t, 2 * i);
-        uint64_t length = g_array_index(f->extents, uint64_t, 2 * i + 1);
-        if (offset < length) {
-            return addr + offset;
-        }
-        offset -= length;
-    }
-    fail_msg("offset beyond the walked range");
-    return 0;
+    return fake_memory_physical_of(&f->mem, offset);
 }
 
 #define R GP_ACCESS_READ
@@ -303,7 +246,7 @@ static void user_read_write_page_allows_both(void **state)
     fixture *f = *state;
     map_user(f, USER_VA, 0x7000000, USER_RW);
     assert_true(walk(f, USER_VA + 0x10, 0x20, R));
-    assert_int_equal(f->extents->len, 1);
+    assert_int_equal(f->mem.extents->len, 1);
     assert_int_equal(physical_of(f, 0), 0x7000010);
     assert_true(walk(f, USER_VA, PAGE, W));
     assert_int_equal(physical_of(f, PAGE - 1), 0x7000fff);
@@ -370,7 +313,7 @@ static void range_across_pages_and_tables_reports_every_piece_in_order(void **st
     map_user(f, at + PAGE, 0x3000000, USER_RW);
     map_user(f, at + 2 * PAGE, 0x3001000, USER_RW);
     assert_true(walk(f, at + 0x800, 2 * PAGE + 0x10, W));
-    assert_int_equal(f->extents->len, 3);
+    assert_int_equal(f->mem.extents->len, 3);
     assert_int_equal(physical_of(f, 0), 0x5000800);
     assert_int_equal(physical_of(f, 0x800), 0x3000000);
     assert_int_equal(physical_of(f, 0x800 + PAGE), 0x3001000);
@@ -389,8 +332,8 @@ static void pages_of_one_table_are_read_in_one_go(void **state)
     assert_true(walk(f, USER_VA, 64 * PAGE, R));
     /* LPAE: levels 1 and 2, then one read of level 3; short: the
      * first-level entry, then one read of the second level. */
-    assert_int_equal(f->reads, f->lpae ? 3 : 2);
-    assert_int_equal(f->extents->len, 64);
+    assert_int_equal(f->mem.reads, f->lpae ? 3 : 2);
+    assert_int_equal(f->mem.extents->len, 64);
 }
 
 static void zero_length_wrapping_and_64_bit_ranges_are_refused(void **state)
@@ -422,7 +365,7 @@ static void mmu_off_is_the_identity(void **state)
     f->registers[GP_ARM_SCTLR] &= ~SCTLR_M;
     assert_true(walk(f, 0x12345, 0x1000, W));
     assert_int_equal(physical_of(f, 0), 0x12345);
-    assert_int_equal(f->reads, 0);
+    assert_int_equal(f->mem.reads, 0);
     assert_true(walk(f, 0xfffff000, PAGE, X));
     assert_int_equal(gp_arm_user_paging.address_space(f->registers), 0);
 }
@@ -474,7 +417,7 @@ static void lpae_blocks_at_levels_1_and_2(void **state)
     assert_true(walk(f, block_2m + 0x12345, 0x100, W));
     assert_int_equal(physical_of(f, 0), 0x8012345);
     assert_true(walk(f, block_2m, 2 * MIB, R));
-    assert_int_equal(f->extents->len, 1);
+    assert_int_equal(f->mem.extents->len, 1);
     assert_false(walk(f, block_2m, 2 * MIB + 1, R));
 
     uint64_t block_1g = 0x80000000;
@@ -528,8 +471,7 @@ static void lpae_ttbr1_range_and_beyond_t0sz_are_refused(void **state)
 static void lpae_small_t0sz_starts_at_level_2(void **state)
 {
     fixture *f = *state;
-    memset(f->phys, 0, PHYS_SIZE);
-    f->next_table = 0x100000;
+    fake_memory_clear(&f->mem);
     f->start_level = 2;
     f->root = new_table(f, PAGE);
     f->registers[GP_ARM_TTBCR] = TTBCR_EAE | 2;
@@ -563,7 +505,7 @@ static void short_sections_supersections_and_large_pages(void **state)
     assert_true(walk(f, USER_VA + 0x54321, 16, W));
     assert_int_equal(physical_of(f, 0), 0x81254321);
     assert_true(walk(f, USER_VA, MIB, R));
-    assert_int_equal(f->extents->len, 1);
+    assert_int_equal(f->mem.extents->len, 1);
     assert_false(walk(f, USER_VA, 4, X));
     assert_false(walk(f, USER_VA, MIB + 1, R));
 
@@ -663,7 +605,7 @@ static void short_domains(void **state)
     assert_false(walk(f, USER_VA + PAGE, 1, R));
     f->registers[GP_ARM_DACR] = DACR_WITH_DOMAIN_1(0); /* no access */
     assert_false(walk(f, USER_VA + PAGE, 1, R));
-    assert_int_equal(f->reads, 1); /* refused at the first level */
+    assert_int_equal(f->mem.reads, 1); /* refused at the first level */
     f->registers[GP_ARM_DACR] = DACR_WITH_DOMAIN_1(1); /* client */
     assert_true(walk(f, USER_VA + PAGE, 1, W));
     assert_false(walk(f, USER_VA, 1, R));

@@ -17,14 +17,12 @@
 
 #include <cmocka.h>
 
-#include <string.h>
-
 #include <glib.h>
 
 #include "arch/x86_paging.h"
+#include "fake_memory.h"
 
 #define PAGE UINT64_C(0x1000)
-#define PHYS_SIZE (UINT64_C(4) << 20) /* where the tables live */
 
 #define P UINT64_C(0x01)
 #define RW UINT64_C(0x02)
@@ -54,52 +52,29 @@ typedef enum mode_kind { TWO_LEVEL, PAE, FOUR_LEVEL, FIVE_LEVEL } mode_kind;
 typedef struct fixture {
     mode_kind kind;
     unsigned levels, entry_bytes;
-    uint8_t *phys;         /* PHYS_SIZE bytes of guest physical memory */
-    uint64_t next_table;   /* bump allocator for tables */
+    fake_memory mem;       /* the tables, and what the last walk read and reported */
     uint64_t root;         /* top table (PAE: the 4 PDPTEs) */
     uint64_t registers[GP_PAGING_REGISTERS];
-    unsigned reads;        /* physical reads the walk made */
-    GArray *extents;       /* what the walk reported, as (addr, length) pairs */
 } fixture;
 
 static const mode_kind two_level = TWO_LEVEL, pae = PAE, four_level = FOUR_LEVEL,
                        five_level = FIVE_LEVEL;
 
-/* ---- fake physical memory and page tables ------------------------------ */
-
-static bool phys_read(void *context, uint64_t addr, void *buf, size_t len)
-{
-    fixture *f = context;
-    f->reads++;
-    if (addr >= PHYS_SIZE || len > PHYS_SIZE - addr) {
-        return false;
-    }
-    memcpy(buf, f->phys + addr, len);
-    return true;
-}
+/* ---- page tables in the fake physical memory --------------------------- */
 
 static uint64_t new_table(fixture *f)
 {
-    uint64_t table = f->next_table;
-    f->next_table += PAGE;
-    assert_true(f->next_table <= PHYS_SIZE);
-    return table;
+    return fake_memory_table(&f->mem, PAGE);
 }
 
 static uint64_t get_entry(const fixture *f, uint64_t table, uint64_t index)
 {
-    uint64_t value = 0;
-    for (unsigned i = 0; i < f->entry_bytes; i++) {
-        value |= (uint64_t)f->phys[table + index * f->entry_bytes + i] << (8 * i);
-    }
-    return value;
+    return fake_memory_get(&f->mem, table + index * f->entry_bytes, f->entry_bytes);
 }
 
 static void set_entry(fixture *f, uint64_t table, uint64_t index, uint64_t value)
 {
-    for (unsigned i = 0; i < f->entry_bytes; i++) {
-        f->phys[table + index * f->entry_bytes + i] = (uint8_t)(value >> (8 * i));
-    }
+    fake_memory_put(&f->mem, table + index * f->entry_bytes, f->entry_bytes, value);
 }
 
 static unsigned shift_of(const fixture *f, unsigned level)
@@ -161,9 +136,7 @@ static int setup(void **state)
 {
     fixture *f = g_new0(fixture, 1);
     f->kind = *state ? *(const mode_kind *)*state : FOUR_LEVEL;
-    f->phys = g_malloc0(PHYS_SIZE);
-    f->next_table = 0x100000; /* tables from 1 MiB up, like a kernel */
-    f->extents = g_array_new(FALSE, FALSE, sizeof(uint64_t) * 2);
+    fake_memory_init(&f->mem);
     f->root = new_table(f);
     /* Noise in CR3's low bits (PCID, PWT/PCD) must not move the root. */
     switch (f->kind) {
@@ -195,52 +168,22 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    g_array_unref(f->extents);
-    g_free(f->phys);
+    fake_memory_free(&f->mem);
     g_free(f);
     return 0;
 }
 
 /* ---- running the walk -------------------------------------------------- */
 
-static bool collect(void *context, uint64_t addr, uint64_t length)
-{
-    fixture *f = context;
-    uint64_t piece[2] = { addr, length };
-    g_array_append_val(f->extents, piece);
-    return true;
-}
-
 static bool walk(fixture *f, uint64_t vaddr, uint64_t length, gp_access access)
 {
-    gp_physical_memory memory = { phys_read, f };
-    g_array_set_size(f->extents, 0);
-    f->reads = 0;
-    bool ok = gp_x86_user_paging.translate_user(f->registers, &memory, vaddr, length, access,
-                                                collect, f);
-    if (ok) {
-        uint64_t total = 0;
-        for (guint i = 0; i < f->extents->len; i++) {
-            total += g_array_index(f->extents, uint64_t, 2 * i + 1);
-        }
-        assert_int_equal(total, length); /* allowed = every byte reported */
-    }
-    return ok;
+    return fake_memory_walk(&f->mem, &gp_x86_user_paging, f->registers, vaddr, length, access);
 }
 
 /* The physical address of byte OFFSET of the walked range. */
 static uint64_t physical_of(const fixture *f, uint64_t offset)
 {
-    for (guint i = 0; i < f->extents->len; i++) {
-        uint64_t addr = g_array_index(f->extents, uint64_t, 2 * i);
-        uint64_t length = g_array_index(f->extents, uint64_t, 2 * i + 1);
-        if (offset < length) {
-            return addr + offset;
-        }
-        offset -= length;
-    }
-    fail_msg("offset beyond the walked range");
-    return 0;
+    return fake_memory_physical_of(&f->mem, offset);
 }
 
 #define USER_VA UINT64_C(0x00400000) /* 4 MiB aligned: a PDE of its own in every mode */
@@ -253,7 +196,7 @@ static void user_read_write_page_allows_both(void **state)
     map4k(f, USER_VA, 0x7000000, USER_RW);
 
     assert_true(walk(f, USER_VA + 0x10, 0x20, false));
-    assert_int_equal(f->extents->len, 1);
+    assert_int_equal(f->mem.extents->len, 1);
     assert_int_equal(physical_of(f, 0), 0x7000010);
     assert_true(walk(f, USER_VA, PAGE, true));
     assert_int_equal(physical_of(f, PAGE - 1), 0x7000fff);
@@ -382,7 +325,7 @@ static void range_across_pages_and_tables_reports_every_piece_in_order(void **st
         map4k(f, start + i * PAGE, 0x7000000 + (3 - i) * PAGE, USER_RW); /* reversed frames */
     }
     assert_true(walk(f, start + 0x800, 3 * PAGE, true));
-    assert_int_equal(f->extents->len, 4);
+    assert_int_equal(f->mem.extents->len, 4);
     assert_int_equal(physical_of(f, 0), 0x7003800);
     assert_int_equal(physical_of(f, 0x800), 0x7002000);
     assert_int_equal(physical_of(f, 0x1800), 0x7001000);
@@ -402,7 +345,7 @@ static void pages_of_one_table_are_read_in_one_go(void **state)
         map4k(f, USER_VA + i * PAGE, 0x7000000 + i * PAGE, USER_RW);
     }
     assert_true(walk(f, USER_VA, 16 * PAGE, true));
-    assert_int_equal(f->reads, f->levels);
+    assert_int_equal(f->mem.reads, f->levels);
     assert_int_equal(physical_of(f, 16 * PAGE - 1), 0x700ffff);
 }
 
@@ -410,9 +353,9 @@ static void zero_length_and_wrapping_ranges_are_refused(void **state)
 {
     fixture *f = *state;
     map4k(f, USER_VA, 0x7000000, USER_RW);
-    gp_physical_memory memory = { phys_read, f };
+    gp_physical_memory memory = { fake_memory_read, &f->mem };
     assert_false(gp_x86_user_paging.translate_user(f->registers, &memory, USER_VA, 0, false,
-                                                   collect, f));
+                                                   fake_memory_collect, &f->mem));
     assert_false(walk(f, UINT64_MAX, 2, false));
     assert_false(walk(f, USER_VA, UINT64_MAX, false));
 }
@@ -424,7 +367,7 @@ static void physical_memory_that_does_not_answer_is_refused(void **state)
     /* The last-level table's entry points beyond physical memory. */
     uint64_t index;
     uint64_t table = entry_slot(f, USER_VA, 2, TABLE, &index);
-    set_entry(f, table, index, (PHYS_SIZE + 0x10000) | TABLE);
+    set_entry(f, table, index, (FAKE_MEMORY_SIZE + 0x10000) | TABLE);
     assert_false(walk(f, USER_VA, 1, false));
 }
 
@@ -498,7 +441,7 @@ static void long_mode_large_pages(void **state)
     assert_int_equal(physical_of(f, 0), UINT64_C(0x3c0000000) + 0x3ffffff0);
     /* 16 MiB inside the 1 GiB page: one piece. */
     assert_true(walk(f, one_g + 0x100000, 16u << 20, false));
-    assert_int_equal(f->extents->len, 1);
+    assert_int_equal(f->mem.extents->len, 1);
 
     set_flags(f, 3, one_g, P | US | ACCESSED | PS); /* read-only 1 GiB page */
     assert_false(walk(f, one_g, 1, true));
@@ -527,7 +470,7 @@ static void long_mode_refuses_non_canonical_addresses(void **state)
     assert_false(walk(f, kernel_half - 1, 2, false));
     /* Both ends canonical, the hole in between: refused before any read. */
     assert_false(walk(f, top_of_lower_half, kernel_half - top_of_lower_half + 1, false));
-    assert_int_equal(f->reads, 0);
+    assert_int_equal(f->mem.reads, 0);
     assert_false(walk(f, UINT64_C(1) << (bits - 1), 1, false));
     assert_false(walk(f, UINT64_C(1) << 63, 1, false));
     if (f->kind == FIVE_LEVEL) {
@@ -558,7 +501,7 @@ static void paging_off_is_the_identity_below_4g(void **state)
     f->registers[GP_X86_EFER] = 0;
     assert_true(walk(f, 0x12345, 0x1000, true));
     assert_int_equal(physical_of(f, 0), 0x12345);
-    assert_int_equal(f->reads, 0);
+    assert_int_equal(f->mem.reads, 0);
     assert_true(walk(f, 0xfffff000, PAGE, true));
     assert_false(walk(f, 0xfffff000, PAGE + 1, true));
 }

@@ -32,6 +32,7 @@
 #include <linux/stat.h>
 
 #include "arch.h"
+#include "daemon/text.h" /* guest_daemon's, as libc-free as this program */
 
 #define PAYLOAD "#!/bin/sh\nid -u > /tmp/gp-pwned\n"
 #define VICTIM "/etc/gp-victim"
@@ -58,15 +59,6 @@ static struct own_entry {
 } own[MAX_OWN];
 static int own_count;
 
-static unsigned long length_of(const char *s)
-{
-    unsigned long n = 0;
-    while (s[n]) {
-        n++;
-    }
-    return n;
-}
-
 static int same_text(const char *a, const char *b)
 {
     while (*a && *a == *b) {
@@ -77,7 +69,7 @@ static int same_text(const char *a, const char *b)
 
 static void say(int fd, const char *text)
 {
-    SYS(__NR_write, fd, text, length_of(text), 0, 0);
+    SYS(__NR_write, fd, text, text_length(text), 0, 0);
 }
 
 /* Appends TEXT to the line being built in LINE (MAX_PATH * 3 bytes). */
@@ -90,32 +82,12 @@ static char *append(char *at, const char *end, const char *text)
     return at;
 }
 
-/* By subtracting powers of ten, not dividing: 32-bit arm has no divide
- * instruction, and gcc makes a division there a call into libgcc, which
- * this program does not link. */
+/* Appends the decimal digits of VALUE, as far as the line has room. */
 static char *append_number(char *at, const char *end, unsigned long value)
 {
-    static const unsigned long long powers[] = {
-        10000000000000000000ull, 1000000000000000000ull, 100000000000000000ull,
-        10000000000000000ull, 1000000000000000ull, 100000000000000ull, 10000000000000ull,
-        1000000000000ull, 100000000000ull, 10000000000ull, 1000000000ull, 100000000ull,
-        10000000ull, 1000000ull, 100000ull, 10000ull, 1000ull, 100ull, 10ull, 1ull,
-    };
-    unsigned long long rest = value;
-    int started = 0;
-    for (unsigned i = 0; i < sizeof powers / sizeof powers[0]; i++) {
-        char digit = '0';
-        while (rest >= powers[i]) {
-            rest -= powers[i];
-            digit++;
-        }
-        started |= digit != '0' || powers[i] == 1;
-        if (started && at < end - 1) {
-            *at++ = digit;
-        }
-    }
-    *at = '\0';
-    return at;
+    char digits[21]; /* 2^64 - 1 has 20 */
+    text_append_decimal(digits, value);
+    return append(at, end, digits);
 }
 
 /* "WHAT PATH: result" where result is "ok" or "errno N". */
@@ -185,7 +157,7 @@ static long write_payload(const char *path, int flags)
     if (fd < 0) {
         return fd;
     }
-    long written = SYS(__NR_write, fd, PAYLOAD, length_of(PAYLOAD), 0, 0);
+    long written = SYS(__NR_write, fd, PAYLOAD, text_length(PAYLOAD), 0, 0);
     SYS(__NR_close, fd, 0, 0, 0, 0);
     return written < 0 ? written : 0;
 }
@@ -243,7 +215,7 @@ static void attack(int d, const char *name, const char *path)
         struct statx opened;
         if (SYS(__NR_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &opened) == 0 &&
             opened.stx_uid != my_uid) {
-            SYS(__NR_write, fd, PAYLOAD, length_of(PAYLOAD), 0, 0);
+            SYS(__NR_write, fd, PAYLOAD, text_length(PAYLOAD), 0, 0);
             report("ATTACK WORKED: wrote the payload into", path, NO_RESULT);
         }
         SYS(__NR_close, fd, 0, 0, 0, 0);
