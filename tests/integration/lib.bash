@@ -5,7 +5,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-build}
 GUESTPLUG=${GUESTPLUG_BIN:-$ROOT/$BUILD/bin/guestplug}
 CORE=$ROOT/$BUILD/lib/libguestplug.so
-# The guest architecture of a test marked "# arches: ..." (tests/run --arch).
+# The guest architecture of a test marked "# arches: ..." (tests/run runs it as NAME@ARCH).
 ARCH=${GP_TEST_ARCH:-x86_64}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gp-itest-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
