@@ -287,61 +287,11 @@ static const gp_syscall_instruction *syscall_at(uint64_t pc, uint64_t length, bo
     return gp_syscall_match(inj.env.abi, bytes, length, is_site);
 }
 
-static uint64_t take_over(uint64_t pc);
-
 /* Is the thread running user code of the kernel's own ABI (MODE: the mode
  * register's value)? Lock held. */
 static bool in_user_mode(uint64_t *mode)
 {
     return gp_register_try_read(&inj.mode, mode) && inj.env.abi->is_user_mode(*mode);
-}
-
-static void on_syscall(unsigned int vcpu_index, void *userdata)
-{
-    (void)vcpu_index;
-    uint64_t packed = (uint64_t)(uintptr_t)userdata;
-    uint64_t length = packed >> 56;
-    char *reason = NULL;
-    bool ok = false;
-    uint64_t resume = 0;
-
-    g_mutex_lock(&inj.lock);
-    if (!inj.registers_ok || inj.state == STATE_IDLE) {
-        g_mutex_unlock(&inj.lock);
-        return;
-    }
-    uint64_t pc = gp_guest_pc_block_start() + (packed & ((UINT64_C(1) << 56) - 1));
-    uint64_t space = current_space();
-    uint64_t stack = gp_register_read(&inj.env.stack);
-    gint64 now = g_get_monotonic_time();
-    gp_hijack *h = thread_at(pc, space, stack, false);
-    if (h) {
-        reason = thread_done(h, &ok); /* restored: its own system call runs now */
-    } else if (inj.state == STATE_ARMED) {
-        inj.seen_syscall = true;
-        inj.quiet_since = now;
-        /* A refused process costs only the memo's lookup. A thread is taken
-         * only where the PC register's sum really is its system call
-         * instruction: never steered on a guess. */
-        bool is_site = false;
-        const gp_syscall_instruction *found = NULL;
-        uint64_t mode;
-        if (!gp_process_memo_skip(&inj.refused, space, now) && in_user_mode(&mode)) {
-            found = syscall_at(pc, length, &is_site);
-        }
-        if (found && is_site) {
-            gp_hijack_start(&inj.active, &inj.env, pc, found, space, stack, false, 0, now);
-            inj.state = STATE_RUNNING;
-            update_block_watch();
-        } else if (found) {
-            resume = take_over(pc); /* no chain can run here (i386 sysenter) */
-        }
-    }
-    g_mutex_unlock(&inj.lock);
-    report(ok, reason);
-    if (resume) {
-        qemu_plugin_set_pc(resume); /* does not return */
-    }
 }
 
 /* A system call instruction the process could run, near PC: in the same
@@ -424,6 +374,54 @@ static uint64_t take_over(uint64_t pc)
     inj.takeover_wanted = false;
     update_block_watch();
     return gp_hijack_resume_pc(&inj.active);
+}
+
+static void on_syscall(unsigned int vcpu_index, void *userdata)
+{
+    (void)vcpu_index;
+    uint64_t packed = (uint64_t)(uintptr_t)userdata;
+    uint64_t length = packed >> 56;
+    char *reason = NULL;
+    bool ok = false;
+    uint64_t resume = 0;
+
+    g_mutex_lock(&inj.lock);
+    if (!inj.registers_ok || inj.state == STATE_IDLE) {
+        g_mutex_unlock(&inj.lock);
+        return;
+    }
+    uint64_t pc = gp_guest_pc_block_start() + (packed & ((UINT64_C(1) << 56) - 1));
+    uint64_t space = current_space();
+    uint64_t stack = gp_register_read(&inj.env.stack);
+    gint64 now = g_get_monotonic_time();
+    gp_hijack *h = thread_at(pc, space, stack, false);
+    if (h) {
+        reason = thread_done(h, &ok); /* restored: its own system call runs now */
+    } else if (inj.state == STATE_ARMED) {
+        inj.seen_syscall = true;
+        inj.quiet_since = now;
+        /* A refused process costs only the memo's lookup. A thread is taken
+         * only where the PC register's sum really is its system call
+         * instruction: never steered on a guess. */
+        bool is_site = false;
+        const gp_syscall_instruction *found = NULL;
+        uint64_t mode;
+        if (!gp_process_memo_skip(&inj.refused, space, now) && in_user_mode(&mode)) {
+            found = syscall_at(pc, length, &is_site);
+        }
+        if (found && is_site) {
+            gp_hijack_start(&inj.active, &inj.env, pc, found, space, stack, false, 0, now);
+            inj.state = STATE_RUNNING;
+            update_block_watch();
+        } else if (found) {
+            resume = take_over(pc); /* no chain can run here (i386 sysenter) */
+        }
+    }
+    g_mutex_unlock(&inj.lock);
+    report(ok, reason);
+    if (resume) {
+        qemu_plugin_set_pc(resume); /* does not return */
+    }
 }
 
 static void on_block(unsigned vcpu_index, uint64_t block_pc)
