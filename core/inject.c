@@ -45,6 +45,10 @@ static struct {
     gp_hijack_env env;
     bool registers_ok;
     gp_register mode;
+    /* Which instruction set a thread runs (gp_arch.instruction_set_register),
+     * where the target has more than one. */
+    gp_register instruction_set;
+    bool instruction_set_found;
     gp_inject_done_fn done;
     char daemon_token[GP_TOKEN_LENGTH + 1]; /* channel 0's, from the last request */
     struct qemu_plugin_scoreboard *score;
@@ -356,7 +360,10 @@ static uint64_t take_over(uint64_t pc)
     if (gp_process_memo_skip(&inj.refused, space, now)) {
         return 0;
     }
-    uint64_t pc_flag = (mode & inj.env.abi->mode_pc_flag) ? 1 : 0;
+    uint64_t set = 0;
+    uint64_t pc_flag = inj.instruction_set_found &&
+                       gp_register_try_read(&inj.instruction_set, &set) &&
+                       (set & inj.env.arch->instruction_set_flag) ? 1 : 0;
     const gp_syscall_instruction *site_form = NULL;
     uint64_t site = find_site(pc, pc_flag, &site_form);
     if (!site) {
@@ -507,6 +514,10 @@ void gp_inject_vcpu_init(unsigned vcpu_index)
         ok = gp_register_find(abi->clobbered_registers[i], width, big, &env->clobbered[i]);
         env->clobbered_count = i + 1;
     }
+    const char *set_register = env->arch->instruction_set_register;
+    inj.instruction_set_found =
+        set_register && gp_register_find(set_register, 8, big, &inj.instruction_set);
+    ok = ok && (!set_register || inj.instruction_set_found);
     inj.registers_ok = ok;
     if (!ok) {
         gp_log("QEMU does not expose the registers the injector needs on %s; guest plugins "

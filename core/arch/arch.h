@@ -59,10 +59,6 @@ typedef struct gp_syscall_abi {
      * its value for user mode (x86: cs, RPL 3). */
     const char *mode_register;
     bool (*is_user_mode)(uint64_t mode_register_value);
-    /* The bit of the mode register that set_pc's bit 0 stands for (arm:
-     * CPSR.T, the Thumb state), so a thread taken over resumes in the
-     * instruction set it left; 0 where there is none. */
-    uint64_t mode_pc_flag;
     unsigned pointer_bytes;             /* of the guest ABI (argv entries) */
     struct gp_syscall_numbers {
         long getpid, getuid, mmap, munmap, prctl, memfd_create, openat, fchmod, unlinkat, write,
@@ -158,12 +154,12 @@ typedef struct gp_arch {
     gp_trap_kind (*match_trap)(const uint8_t *bytes, size_t length, uint64_t vaddr,
                                uint64_t *resume_pc);
     /*
-     * Where the bytes of a GP_TRAP_PANDA trap are also an ordinary
-     * instruction of another instruction set of the target (arm: Thumb-2's
-     * mcr is an A32 ldr), the register and bit that say which set the
-     * vCPU runs (arm: cpsr, CPSR.T). The trap callback takes the trap only
-     * when the bit is set exactly where bit 0 of *RESUME_PC is (the bit
-     * qemu_plugin_set_pc takes for that set). NULL: the bytes decide.
+     * Where the target has more than one instruction set, the register and
+     * bit that say which one the vCPU runs (arm: cpsr, CPSR.T), the set
+     * qemu_plugin_set_pc takes as bit 0 of the address. The trap callback
+     * takes a GP_TRAP_PANDA trap only when the bit is set exactly where bit
+     * 0 of *RESUME_PC is (Thumb-2's mcr is also an A32 ldr), and a thread
+     * taken over resumes in the set it left. NULL: one set only.
      */
     const char *instruction_set_register;
     uint64_t instruction_set_flag;

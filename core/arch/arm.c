@@ -84,7 +84,6 @@ static const gp_syscall_abi arm_syscall = {
     .stack_register = "sp",
     .mode_register = "cpsr",
     .is_user_mode = arm_is_user_mode,
-    .mode_pc_flag = GP_ABI_arm_thumb_bit,
     .pointer_bytes = 4,
     GP_ABI_FROM_HEADERS,
 };
