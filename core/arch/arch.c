@@ -36,11 +36,10 @@ const gp_syscall_instruction *gp_syscall_match(const gp_syscall_abi *abi, const 
                                                size_t length, bool *is_site)
 {
     const gp_syscall_instruction *found =
-        match_in(abi->sites, sizeof abi->sites / sizeof abi->sites[0], bytes, length);
+        match_in(abi->sites, G_N_ELEMENTS(abi->sites), bytes, length);
     *is_site = found != NULL;
     return found ? found
-                 : match_in(abi->elsewhere, sizeof abi->elsewhere / sizeof abi->elsewhere[0],
-                            bytes, length);
+                 : match_in(abi->elsewhere, G_N_ELEMENTS(abi->elsewhere), bytes, length);
 }
 
 /* Built once from the table, so it names exactly what gp_arch_for_target

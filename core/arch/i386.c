@@ -16,6 +16,13 @@
 #include "x86.h"
 #include "x86_paging.h"
 
+/* The requested privilege level of cs is the CPL: 3 is user mode. (The
+ * 32-bit kernel has one user code segment; x86_64.c needs its own test.) */
+static bool i386_is_user_mode(uint64_t cs)
+{
+    return (cs & 3) == 3;
+}
+
 static const gp_syscall_abi i386_syscall = {
     .sites = { { .bytes = { 0xcd, 0x80 }, .length = 2, .alignment = 1 } }, /* int 0x80 */
     .elsewhere = { { .bytes = { 0x0f, 0x34 }, .length = 2, .alignment = 1 } }, /* sysenter */
@@ -24,7 +31,7 @@ static const gp_syscall_abi i386_syscall = {
     .result_register = "eax",
     .stack_register = "esp",
     .mode_register = "cs",
-    .is_user_mode = gp_x86_is_user_mode,
+    .is_user_mode = i386_is_user_mode,
     .pointer_bytes = 4,
     GP_ABI_FROM_HEADERS,
 };

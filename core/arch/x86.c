@@ -29,9 +29,3 @@ gp_trap_kind gp_x86_match_trap(const uint8_t *bytes, size_t length, uint64_t vad
     }
     return GP_TRAP_NONE;
 }
-
-/* The requested privilege level of cs is the CPL: 3 is user mode. */
-bool gp_x86_is_user_mode(uint64_t cs)
-{
-    return (cs & 3) == 3;
-}

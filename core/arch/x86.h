@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What the x86_64 and i386 targets share (x86.c): the trap instructions
- * and the privilege test. The page walk is x86_paging.h; each target's
- * file (x86_64.c, i386.c) adds its system-call ABI.
+ * What the x86_64 and i386 targets share (x86.c): the trap instructions.
+ * The page walk is x86_paging.h; each target's file (x86_64.c, i386.c)
+ * adds its system-call ABI.
  */
 #ifndef GP_CORE_ARCH_X86_H
 #define GP_CORE_ARCH_X86_H
@@ -14,8 +14,5 @@
 
 gp_trap_kind gp_x86_match_trap(const uint8_t *bytes, size_t length, uint64_t vaddr,
                                uint64_t *resume_pc);
-
-/* Is CS that of user mode? */
-bool gp_x86_is_user_mode(uint64_t cs);
 
 #endif
