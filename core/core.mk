@@ -12,7 +12,7 @@ $(BUILD)/obj/core/%.o $(BUILD)/obj-asan/core/%.o: OBJ_CFLAGS = -Icore -I$(BUILD)
 # Each guest architecture's system-call numbers and flags, from its own
 # kernel headers through its Debian cross compiler (guest/guest.mk names
 # them; core/arch/guest_abi.in says how). The core needs every one.
-CORE_ABI_ARCHES := x86_64 i386 arm aarch64
+CORE_ABI_ARCHES := x86_64 i386 arm aarch64 mipsel mips64el
 CORE_ABI_HEADERS := $(CORE_ABI_ARCHES:%=$(BUILD)/core/arch/abi_%.h)
 $(BUILD)/core/arch/abi_%.h: core/arch/guest_abi.in core/arch/guest_abi.awk
 	@mkdir -p $(@D)

@@ -37,16 +37,27 @@ static void free_thread_state(gpointer data)
 
 static GPrivate thread_key = G_PRIVATE_INIT(free_thread_state);
 
+/* The vCPU whose callback runs on this thread (TCG may run several vCPUs
+ * on one thread, one after the other). */
+static __thread unsigned current_vcpu;
+
+void gp_guest_memory_enter(unsigned vcpu_index)
+{
+    current_vcpu = vcpu_index;
+}
+
 static struct {
     const gp_arch *arch;
     gsize registers_looked_up;
     bool registers_found;
     gp_register registers[GP_PAGING_REGISTERS];
+    gp_kernel_roots_fn kernel_roots;
 } memory;
 
-void gp_guest_memory_init(const gp_arch *arch)
+void gp_guest_memory_init(const gp_arch *arch, gp_kernel_roots_fn kernel_roots)
 {
     memory.arch = arch;
+    memory.kernel_roots = kernel_roots;
 }
 
 static thread_state *this_thread(void)
@@ -98,8 +109,16 @@ static const gp_user_paging *paging_of_arch(void)
 
 /* A register QEMU cannot read fails the access: reading 0 for cr0 would
  * look like paging off, where every address is allowed. */
+static bool read_physical(void *context, uint64_t addr, void *buf, size_t len);
+
 static bool load_registers(gp_guest_view *view, const gp_user_paging *paging)
 {
+    if (!view->registers_read && paging->kernel_roots) {
+        gp_physical_memory physical = { read_physical, NULL };
+        view->registers_read = true;
+        view->registers_ok = memory.kernel_roots &&
+                             memory.kernel_roots(current_vcpu, &physical, view->registers);
+    }
     if (!view->registers_read) {
         view->registers_read = true;
         view->registers_ok = find_registers(paging);
@@ -151,6 +170,11 @@ static bool read_physical(void *context, uint64_t addr, void *buf, size_t len)
 {
     (void)context;
     return physical_access(addr, buf, len, false);
+}
+
+gp_physical_memory gp_guest_physical_memory(void)
+{
+    return (gp_physical_memory){ read_physical, NULL };
 }
 
 /* Collects the walk's pieces, joining those that are physically adjacent. */

@@ -42,8 +42,22 @@ typedef struct gp_guest_view {
 
 #define GP_GUEST_VIEW_INIT { 0 }
 
-/* Once, before any vCPU runs: whose page tables to walk. */
-void gp_guest_memory_init(const gp_arch *arch);
+/* The walk's registers for the process on VCPU, where the arch has no
+ * registers for them (gp_kernel_roots: kernel_watch.h). */
+typedef bool (*gp_kernel_roots_fn)(unsigned vcpu, const gp_physical_memory *memory,
+                                   uint64_t *registers);
+
+/* Once, before any vCPU runs: whose page tables to walk, and (for an arch
+ * with kernel_roots) where their roots come from. */
+void gp_guest_memory_init(const gp_arch *arch, gp_kernel_roots_fn kernel_roots);
+
+/* At the start of every callback that reaches guest memory: which vCPU it
+ * runs for (an architecture whose roots come from the kernel keeps them
+ * per vCPU: gp_kernel_roots). */
+void gp_guest_memory_enter(unsigned vcpu_index);
+
+/* Guest physical memory through QEMU, for the kernel watch. */
+gp_physical_memory gp_guest_physical_memory(void);
 
 /* May the calling process access every byte of [ADDR, ADDR+LEN) from user
  * mode (WRITE: write it too)? Always true for LEN 0. In these three, a

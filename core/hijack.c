@@ -97,6 +97,43 @@ static void put_pointer(const gp_hijack_env *env, uint8_t *at, uint64_t value)
     }
 }
 
+/* The stack words past the register arguments, from the stack pointer
+ * the thread was taken with. */
+static uint64_t stack_arguments_address(const gp_hijack *h, const gp_hijack_env *env)
+{
+    return h->stack_pointer + env->abi->stack_arguments_offset;
+}
+
+static size_t stack_arguments_bytes(const gp_hijack_env *env)
+{
+    return (6 - env->register_arguments) * env->abi->pointer_bytes;
+}
+
+/*
+ * Argument INDEX (0-5) of the next call: a register, or a word on the
+ * thread's own stack where the ABI has no register for it. The stack
+ * write goes through the page check like every other, so it fails on a
+ * stack page the process could not write; the words were saved first.
+ */
+static bool set_argument(gp_hijack *h, const gp_hijack_env *env, unsigned index,
+                         uint64_t value)
+{
+    if (index < env->register_arguments) {
+        gp_register_write(&env->args[index], value);
+        return true;
+    }
+    uint8_t word[8];
+    unsigned bytes = env->abi->pointer_bytes;
+    if (!h->stack_saved) {
+        return false;
+    }
+    put_pointer(env, word, value);
+    h->stack_written = true;
+    return gp_guest_write(NULL, stack_arguments_address(h, env) +
+                                    (index - env->register_arguments) * bytes,
+                          word, bytes);
+}
+
 /* The name of a guest errno, for messages. */
 static const char *errno_name(const gp_hijack_env *env, int64_t result)
 {
@@ -202,8 +239,14 @@ static bool make_tmpfs_path(gp_hijack *h, const char *dir)
 static void restore_registers(const gp_hijack *h, const gp_hijack_env *env)
 {
     gp_register_write(&env->number, h->saved[0]);
-    for (int i = 0; i < 6; i++) {
+    for (unsigned i = 0; i < env->register_arguments; i++) {
         gp_register_write(&env->args[i], h->saved[i + 1]);
+    }
+    if (h->stack_written &&
+        !gp_guest_write(NULL, stack_arguments_address(h, env), h->saved_stack,
+                        stack_arguments_bytes(env))) {
+        gp_log("inject: the stack words at 0x%" G_GINT64_MODIFIER "x could not be put back",
+               stack_arguments_address(h, env));
     }
     if (h->takeover) {
         for (unsigned i = 0; i < env->clobbered_count; i++) {
@@ -211,6 +254,8 @@ static void restore_registers(const gp_hijack *h, const gp_hijack_env *env)
         }
     }
 }
+
+static void refuse(gp_hijack *h, const gp_hijack_env *env, gp_hijack_refusal why, int64_t now);
 
 /* Sets up the registers for STEP. */
 static void begin(gp_hijack *h, const gp_hijack_env *env, gp_hijack_step next)
@@ -227,8 +272,11 @@ static void begin(gp_hijack *h, const gp_hijack_env *env, gp_hijack_step next)
         return;
     case GP_STEP_MMAP:
         issue(env, nr->mmap, 0, SCRATCH_SIZE, abi->prot_read_write, abi->map_private_anonymous);
-        gp_register_write(&env->args[4], (uint64_t)-1); /* fd */
-        gp_register_write(&env->args[5], 0);            /* offset */
+        if (!set_argument(h, env, 4, (uint64_t)-1) /* fd */ ||
+            !set_argument(h, env, 5, 0) /* offset */) {
+            fail(h, env, "writing mmap's stack arguments", 0);
+            refuse(h, env, GP_REFUSED_FAILED, h->last_progress);
+        }
         return;
     case GP_STEP_PRCTL:
         issue(env, nr->prctl, abi->pr_get_name, h->scratch + AT_COMM, 0, 0);
@@ -282,7 +330,9 @@ static void begin(gp_hijack *h, const gp_hijack_env *env, gp_hijack_step next)
          * first system calls. */
         issue(env, nr->execveat, (uint64_t)h->fd, h->scratch + AT_EMPTY, h->scratch + AT_ARGV,
               h->scratch + AT_ENVP);
-        gp_register_write(&env->args[4], abi->at_empty_path);
+        if (!set_argument(h, env, 4, abi->at_empty_path)) {
+            begin(h, env, GP_STEP_EXECVE);
+        }
         return;
     case GP_STEP_EXECVE:
         issue(env, nr->execve, h->scratch + AT_PATH, h->scratch + AT_ARGV, h->scratch + AT_ENVP,
@@ -444,9 +494,12 @@ void gp_hijack_start(gp_hijack *h, const gp_hijack_env *env, uint64_t site_pc,
         .last_progress = now,
     };
     h->saved[0] = gp_register_read(&env->number);
-    for (int i = 0; i < 6; i++) {
+    for (unsigned i = 0; i < env->register_arguments; i++) {
         h->saved[i + 1] = gp_register_read(&env->args[i]);
     }
+    h->stack_saved = env->register_arguments == 6 ||
+                     gp_guest_read(NULL, stack_arguments_address(h, env), h->saved_stack,
+                                   stack_arguments_bytes(env));
     for (unsigned i = 0; takeover && i < env->clobbered_count; i++) {
         h->saved_clobbered[i] = gp_register_read(&env->clobbered[i]);
     }

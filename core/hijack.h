@@ -41,7 +41,8 @@ typedef struct gp_hijack_env {
     const gp_arch *arch;
     const gp_syscall_abi *abi;
     gp_register number, args[6], result, stack;
-    gp_register clobbered[2];
+    unsigned register_arguments; /* the rest are on the stack (abi->stack_arguments_offset) */
+    gp_register clobbered[GP_CLOBBERED_REGISTERS];
     unsigned clobbered_count;
     gp_inject_options options;
     const uint8_t *daemon;
@@ -80,7 +81,11 @@ typedef struct gp_hijack {
     uint64_t resume_pc;     /* takeover: where the thread was */
     uint64_t space_id, stack_pointer, pid;
     uint64_t saved[7];      /* number and arguments */
-    uint64_t saved_clobbered[2];
+    uint64_t saved_clobbered[GP_CLOBBERED_REGISTERS];
+    /* The stack words that carry the arguments past the registers (o32's
+     * 5th and 6th, at sp+16): the chain writes them, RESTORE puts them back. */
+    uint8_t saved_stack[16];
+    bool stack_saved, stack_written;
     char comm[17];
     gp_hijack_step step;
     bool restoring;         /* registers given back; the original call is next */

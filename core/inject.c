@@ -43,12 +43,12 @@ typedef struct flags {
 static struct {
     GMutex lock;
     gp_hijack_env env;
-    bool registers_ok;
     gp_register mode;
     /* Which instruction set a thread runs (gp_arch.instruction_set_register),
      * where the target has more than one. */
     gp_register instruction_set;
-    bool instruction_set_found;
+    gp_register error_flag; /* gp_syscall_abi.error_flag_register */
+    bool registers_ok, instruction_set_found, error_flag_found;
     gp_inject_done_fn done;
     char daemon_token[GP_TOKEN_LENGTH + 1]; /* channel 0's, from the last request */
     struct qemu_plugin_scoreboard *score;
@@ -227,12 +227,33 @@ static void report(bool ok, char *reason)
     }
 }
 
-static uint64_t current_space(void)
+/* The calling thread's address space; false while it is not known (MIPS,
+ * before the kernel has shown its page-table root): no thread is taken
+ * then, since none could be recognised when it comes back. */
+static bool current_space(uint64_t *space)
 {
     gp_guest_view view = GP_GUEST_VIEW_INIT;
-    uint64_t space = 0;
-    gp_guest_address_space(&view, &space);
-    return space;
+    *space = 0;
+    return gp_guest_address_space(&view, space);
+}
+
+/* What the injected call returned, as -errno or a value: where the ABI
+ * flags errors in a register (MIPS a3), the result is a positive errno. */
+static uint64_t syscall_result(void)
+{
+    uint64_t result = gp_register_read(&inj.env.result);
+    if (inj.error_flag_found && gp_register_read(&inj.error_flag) != 0) {
+        result = -result;
+    }
+    return result;
+}
+
+/* Could the PC be the start of a thread's code of the ABI's own
+ * instruction set (MIPS: not MIPS16 or microMIPS, whose PCs are odd)? */
+static bool takeover_aligned(uint64_t pc)
+{
+    unsigned alignment = inj.env.abi->takeover_alignment;
+    return alignment == 0 || pc % alignment == 0;
 }
 
 /* The thread of ours that a block at PC in SPACE with STACK continues. */
@@ -332,7 +353,9 @@ static uint64_t find_site(uint64_t pc, uint64_t pc_flag, const gp_syscall_instru
                     }
                     for (uint32_t i = 0; s->length && i + s->length + SITE_TAIL <= SCAN_UNIT;
                          i += s->alignment) {
-                        if (memcmp(page + i, s->bytes, s->length) == 0) {
+                        if (memcmp(page + i, s->bytes, s->length) == 0 &&
+                            !(abi->in_delay_slot &&
+                              (i < 4 || abi->in_delay_slot(page + i - 4)))) {
                             *site = s;
                             return at + i;
                         }
@@ -356,8 +379,9 @@ static uint64_t take_over(uint64_t pc)
     }
     inj.seen_user_mode = true;
     gint64 now = g_get_monotonic_time();
-    uint64_t space = current_space();
-    if (gp_process_memo_skip(&inj.refused, space, now)) {
+    uint64_t space;
+    if (!takeover_aligned(pc) || !current_space(&space) ||
+        gp_process_memo_skip(&inj.refused, space, now)) {
         return 0;
     }
     uint64_t set = 0;
@@ -385,20 +409,24 @@ static uint64_t take_over(uint64_t pc)
 
 static void on_syscall(unsigned int vcpu_index, void *userdata)
 {
-    (void)vcpu_index;
     uint64_t packed = (uint64_t)(uintptr_t)userdata;
     uint64_t length = packed >> 56;
     char *reason = NULL;
     bool ok = false;
     uint64_t resume = 0;
 
+    gp_guest_memory_enter(vcpu_index);
     g_mutex_lock(&inj.lock);
     if (!inj.registers_ok || inj.state == STATE_IDLE) {
         g_mutex_unlock(&inj.lock);
         return;
     }
     uint64_t pc = gp_guest_pc_block_start() + (packed & ((UINT64_C(1) << 56) - 1));
-    uint64_t space = current_space();
+    uint64_t space;
+    if (!takeover_aligned(pc) || !current_space(&space)) {
+        g_mutex_unlock(&inj.lock);
+        return;
+    }
     uint64_t stack = gp_register_read(&inj.env.stack);
     gint64 now = g_get_monotonic_time();
     gp_hijack *h = thread_at(pc, space, stack, false);
@@ -433,10 +461,10 @@ static void on_syscall(unsigned int vcpu_index, void *userdata)
 
 static void on_block(unsigned vcpu_index, uint64_t block_pc)
 {
-    (void)vcpu_index;
     char *reason = NULL;
     bool ok = false;
 
+    gp_guest_memory_enter(vcpu_index);
     g_mutex_lock(&inj.lock);
     /* Every block runs this while a thread is ours: only the one after a
      * system call instruction of ours is worth reading registers for. */
@@ -444,13 +472,13 @@ static void on_block(unsigned vcpu_index, uint64_t block_pc)
         g_mutex_unlock(&inj.lock);
         return;
     }
-    uint64_t space = current_space();
+    uint64_t space;
+    bool space_known = current_space(&space);
     uint64_t stack = gp_register_read(&inj.env.stack);
-    gp_hijack *h = thread_at(block_pc, space, stack, true);
+    gp_hijack *h = space_known ? thread_at(block_pc, space, stack, true) : NULL;
     uint64_t resume = 0;
     if (h) {
-        gp_hijack_advance(h, &inj.env, gp_register_read(&inj.env.result),
-                          g_get_monotonic_time());
+        gp_hijack_advance(h, &inj.env, syscall_result(), g_get_monotonic_time());
         resume = gp_hijack_resume_pc(h);
         /* Done: a takeover is back where it was taken. A parked thread runs
          * its own system call next, and the memo keeps it from being taken
@@ -474,12 +502,13 @@ static void on_block(unsigned vcpu_index, uint64_t block_pc)
 }
 
 void gp_inject_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
-                              uint64_t offset)
+                              uint64_t offset, const uint8_t *previous)
 {
     /* The length rides in the top byte of the userdata with the offset. */
     bool is_site;
-    if (inj.env.abi && offset < (UINT64_C(1) << 56) &&
-        gp_syscall_match(inj.env.abi, bytes, size, &is_site)) {
+    const gp_syscall_abi *abi = inj.env.abi;
+    if (abi && offset < (UINT64_C(1) << 56) && gp_syscall_match(abi, bytes, size, &is_site) &&
+        !(abi->in_delay_slot && previous && abi->in_delay_slot(previous))) {
         qemu_plugin_register_vcpu_insn_exec_cond_cb(
             insn, on_syscall, QEMU_PLUGIN_CB_RW_REGS_PC, QEMU_PLUGIN_COND_EQ, inj.armed, 1,
             (void *)(uintptr_t)(offset | (uint64_t)size << 56));
@@ -506,9 +535,14 @@ void gp_inject_vcpu_init(unsigned vcpu_index)
               gp_register_find(abi->result_register, width, big, &env->result) &&
               gp_register_find(abi->stack_register, width, big, &env->stack) &&
               gp_register_find(abi->mode_register, width, big, &inj.mode);
-    for (int i = 0; i < 6 && ok; i++) {
+    env->register_arguments = 0;
+    for (int i = 0; i < 6 && ok && abi->argument_registers[i]; i++) {
         ok = gp_register_find(abi->argument_registers[i], width, big, &env->args[i]);
+        env->register_arguments = i + 1;
     }
+    inj.error_flag_found = abi->error_flag_register &&
+                           gp_register_find(abi->error_flag_register, width, big, &inj.error_flag);
+    ok = ok && (!abi->error_flag_register || inj.error_flag_found);
     for (unsigned i = 0; ok && i < G_N_ELEMENTS(abi->clobbered_registers) &&
                          abi->clobbered_registers[i]; i++) {
         ok = gp_register_find(abi->clobbered_registers[i], width, big, &env->clobbered[i]);

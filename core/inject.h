@@ -59,9 +59,10 @@ void gp_inject_reset(void);
 
 void gp_inject_vcpu_init(unsigned vcpu_index);
 /* Translation: each instruction of a new block (BYTES at OFFSET from the
- * block's start, guest_pc.h). */
+ * block's start, guest_pc.h); PREVIOUS, the 4 bytes of the instruction
+ * before it in the block, or NULL (for delay slots). */
 void gp_inject_translate_insn(struct qemu_plugin_insn *insn, const uint8_t *bytes, size_t size,
-                              uint64_t offset);
+                              uint64_t offset, const uint8_t *previous);
 void gp_inject_shutdown(void);
 
 #endif

@@ -19,6 +19,7 @@
 #include "guest_pc.h"
 #include "guest_plugins.h"
 #include "inject.h"
+#include "kernel_watch.h"
 #include "runner_commands.h"
 #include "runner_link.h"
 #include "export.h"
@@ -53,7 +54,15 @@ static struct {
 static void on_vcpu_init(unsigned int vcpu_index, void *userdata)
 {
     (void)userdata;
-    gp_registers_load();
+    char why[256];
+    if (!gp_registers_load(core.arch, why, sizeof why)) {
+        /* Hypercalls and the injector would read and write the wrong
+         * registers of every guest thread. */
+        fprintf(stderr, "Fatal error: libguestplug.so: QEMU exposes no registers on %s, and the "
+                "handles guestplug builds for them do not work with this QEMU: %s. guestplug "
+                "supports %s on QEMU 11.1 only\n", core.target, why, core.target);
+        exit(EXIT_FAILURE);
+    }
     gp_guest_pc_init(core.arch);
     gp_trap_vcpu_init();
     gp_block_watch_vcpu_init(vcpu_index);
@@ -75,18 +84,27 @@ static void on_tb_translate(struct qemu_plugin_tb *tb, void *userdata)
     uint64_t block_vaddr = qemu_plugin_tb_vaddr(tb);
 
     gp_block_watch_translate_tb(tb);
+    gp_kernel_watch_translate_tb(tb);
+    const uint8_t *previous = NULL; /* the instruction before, for delay slots */
+    uint8_t previous_bytes[4];
     for (size_t i = 0; i < count; i++) {
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
         size_t size = qemu_plugin_insn_size(insn);
         /* Most instructions cannot be a trap or a system call by their size
          * alone: their bytes are not even copied. */
         if (size > sizeof bytes || !(core.arch->matched_sizes & (UINT32_C(1) << size))) {
+            previous = NULL;
             continue;
         }
         qemu_plugin_insn_data(insn, bytes, size);
         uint64_t offset = qemu_plugin_insn_vaddr(insn) - block_vaddr;
         gp_trap_translate_insn(insn, bytes, size, offset);
-        gp_inject_translate_insn(insn, bytes, size, offset);
+        gp_inject_translate_insn(insn, bytes, size, offset, previous);
+        previous = NULL;
+        if (size == sizeof previous_bytes) {
+            memcpy(previous_bytes, bytes, size);
+            previous = previous_bytes;
+        }
     }
 }
 
@@ -101,6 +119,7 @@ static void on_flush(void *userdata)
     if (core.verbose) {
         gp_log("code flush (snapshot revert?): resetting guest plugin state");
     }
+    gp_kernel_watch_reset();
     gp_inject_reset();
     gp_guest_plugins_reset();
 }
@@ -268,7 +287,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     core.channels = gp_channel_table_new(&channel_limits);
     gp_host_api_init(core.channels);
     gp_hypercall_limits limits = { .max_message = max_message };
-    gp_guest_memory_init(arch);
+    gp_guest_memory_init(arch, gp_kernel_watch_roots);
+    gp_kernel_watch_init(arch);
     gp_trap_init(arch, core.channels, &limits);
 
     gp_inject_options inject_options;

@@ -5,19 +5,111 @@
 
 #include <glib.h>
 
+typedef struct named_handle {
+    char *name;
+    struct qemu_plugin_register *handle;
+    bool read_only;
+} named_handle;
+
 static GMutex lock;
-static GArray *descriptors; /* qemu_plugin_reg_descriptor, kept for the names */
+static GArray *known;   /* named_handle, QEMU's list or the arch's forged one */
+static bool refused;    /* the forged handles failed their check */
 
 /* QEMU appends to the buffer it is given; one per vCPU thread. */
 static __thread GByteArray *scratch;
 
-void gp_registers_load(void)
+static GByteArray *empty_scratch(void)
+{
+    if (!scratch) {
+        scratch = g_byte_array_new();
+    }
+    g_byte_array_set_size(scratch, 0);
+    return scratch;
+}
+
+static void add_handle(const char *name, struct qemu_plugin_register *handle, bool read_only)
+{
+    named_handle entry = { g_strdup(name), handle, read_only };
+    g_array_append_val(known, entry);
+}
+
+static bool raw_read(struct qemu_plugin_register *handle, unsigned *length, uint64_t *value,
+                     unsigned bytes, bool big_endian);
+
+/* The checks of gp_forged_registers (arch/arch.h), on the handles alone. */
+static bool check_forged(const gp_arch *arch, char *why, size_t why_size)
+{
+    const gp_forged_registers *forged = arch->forged_registers;
+    unsigned length;
+    uint64_t value;
+    for (unsigned n = 0; n <= forged->first_absent; n++) {
+        bool read = raw_read(forged->handle(n), &length, &value, arch->register_bytes,
+                             arch->big_endian);
+        bool wanted = n < forged->first_absent;
+        if (read != wanted || (read && length != arch->register_bytes)) {
+            g_snprintf(why, why_size, "register %u %s (%u bytes), where QEMU 11.1 %s", n,
+                       read ? "reads" : "does not read", read ? length : 0,
+                       wanted ? "reads it" : "has no such register");
+            return false;
+        }
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(forged->expect) && forged->expect[i].name; i++) {
+        for (size_t r = 0; r < forged->count; r++) {
+            const gp_named_register *reg = &forged->list[r];
+            if (strcmp(reg->name, forged->expect[i].name) == 0 &&
+                (!raw_read(forged->handle(reg->gdb_number), &length, &value,
+                           arch->register_bytes, arch->big_endian) ||
+                 (value & forged->expect[i].mask) != forged->expect[i].value)) {
+                g_snprintf(why, why_size, "%s reads 0x%" G_GINT64_MODIFIER "x at reset, where "
+                           "the bits 0x%" G_GINT64_MODIFIER "x should be 0x%" G_GINT64_MODIFIER
+                           "x", reg->name, value, forged->expect[i].mask,
+                           forged->expect[i].value);
+                return false;
+            }
+        }
+    }
+    for (size_t r = 0; r < forged->count; r++) {
+        const gp_named_register *reg = &forged->list[r];
+        if (strcmp(reg->name, forged->probe) != 0) {
+            continue;
+        }
+        gp_register probe = { forged->handle(reg->gdb_number), arch->register_bytes,
+                              arch->big_endian, false };
+        uint64_t before = gp_register_read(&probe), pattern = UINT64_C(0x5a5aa5a5c3c33c3c);
+        uint64_t mask = arch->register_bytes == 8 ? UINT64_MAX : UINT32_MAX;
+        gp_register_write(&probe, pattern);
+        uint64_t after = gp_register_read(&probe);
+        gp_register_write(&probe, before);
+        if (after != (pattern & mask)) {
+            g_snprintf(why, why_size, "a write to %s did not read back", reg->name);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool gp_registers_load(const gp_arch *arch, char *why, size_t why_size)
 {
     g_mutex_lock(&lock);
-    if (!descriptors) {
-        descriptors = qemu_plugin_get_registers();
+    if (!known) {
+        known = g_array_new(FALSE, FALSE, sizeof(named_handle));
+        g_autoptr(GArray) listed = qemu_plugin_get_registers();
+        for (guint i = 0; listed && i < listed->len; i++) {
+            qemu_plugin_reg_descriptor *reg = &g_array_index(listed, qemu_plugin_reg_descriptor, i);
+            add_handle(reg->name, reg->handle, reg->is_readonly);
+        }
+        if (known->len == 0 && arch && arch->forged_registers) {
+            const gp_forged_registers *forged = arch->forged_registers;
+            refused = !check_forged(arch, why, why_size);
+            for (size_t i = 0; !refused && i < forged->count; i++) {
+                add_handle(forged->list[i].name, forged->handle(forged->list[i].gdb_number),
+                           forged->list[i].read_only);
+            }
+        }
     }
+    bool ok = !refused;
     g_mutex_unlock(&lock);
+    return ok;
 }
 
 static bool find(const char *name, unsigned bytes, bool big_endian, bool read_only,
@@ -25,9 +117,9 @@ static bool find(const char *name, unsigned bytes, bool big_endian, bool read_on
 {
     bool found = false;
     g_mutex_lock(&lock);
-    for (guint i = 0; descriptors && i < descriptors->len && !found; i++) {
-        qemu_plugin_reg_descriptor *reg = &g_array_index(descriptors, qemu_plugin_reg_descriptor, i);
-        if (strcmp(reg->name, name) == 0 && reg->is_readonly == read_only) {
+    for (guint i = 0; known && i < known->len && !found; i++) {
+        named_handle *reg = &g_array_index(known, named_handle, i);
+        if (strcmp(reg->name, name) == 0 && reg->read_only == read_only) {
             *out = (gp_register){ reg->handle, bytes, big_endian, read_only };
             found = true;
         }
@@ -47,29 +139,31 @@ bool gp_register_find_read_only(const char *name, unsigned bytes, bool big_endia
     return find(name, bytes, big_endian, true, out);
 }
 
-static GByteArray *empty_scratch(void)
-{
-    if (!scratch) {
-        scratch = g_byte_array_new();
-    }
-    g_byte_array_set_size(scratch, 0);
-    return scratch;
-}
-
-bool gp_register_try_read(const gp_register *reg, uint64_t *value)
+/* Reads HANDLE: *LENGTH is how many bytes QEMU gave, *VALUE the first
+ * BYTES of them as a number. */
+static bool raw_read(struct qemu_plugin_register *handle, unsigned *length, uint64_t *value,
+                     unsigned bytes, bool big_endian)
 {
     GByteArray *buffer = empty_scratch();
 
     *value = 0;
-    if (!qemu_plugin_read_register(reg->handle, buffer) || buffer->len == 0) {
+    *length = 0;
+    if (!qemu_plugin_read_register(handle, buffer) || buffer->len == 0) {
         return false;
     }
-    unsigned width = MIN(buffer->len, reg->bytes);
+    *length = buffer->len;
+    unsigned width = MIN(buffer->len, bytes);
     for (unsigned i = 0; i < width; i++) {
-        unsigned byte = reg->big_endian ? buffer->len - 1 - i : i;
+        unsigned byte = big_endian ? buffer->len - 1 - i : i;
         *value |= (uint64_t)buffer->data[byte] << (8 * i);
     }
     return true;
+}
+
+bool gp_register_try_read(const gp_register *reg, uint64_t *value)
+{
+    unsigned length;
+    return raw_read(reg->handle, &length, value, reg->bytes, reg->big_endian);
 }
 
 uint64_t gp_register_read(const gp_register *reg)

@@ -2,7 +2,9 @@
 /*
  * Guest registers by GDB name. QEMU hands out the register list per vCPU,
  * but the handles encode the GDB register number, so they are the same for
- * every vCPU: the list is read once, at the first vCPU's init.
+ * every vCPU: the list is read once, at the first vCPU's init. Where QEMU
+ * lists none (MIPS), the arch's forged handles stand in, checked first
+ * (gp_forged_registers in arch/arch.h).
  */
 #ifndef GP_CORE_REGISTERS_H
 #define GP_CORE_REGISTERS_H
@@ -10,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/arch.h"
 #include "qemu/qemu-plugin-api.h"
 
 typedef struct gp_register {
@@ -19,8 +22,10 @@ typedef struct gp_register {
     bool read_only;       /* writing it would abort QEMU (the PC) */
 } gp_register;
 
-/* Reads QEMU's register list; call on a vCPU thread (vcpu_init). */
-void gp_registers_load(void);
+/* Reads QEMU's register list, or checks ARCH's forged handles; call on a
+ * vCPU thread (vcpu_init). False, with the reason in WHY, when the forged
+ * handles do not read the registers they name: nothing may use them. */
+bool gp_registers_load(const gp_arch *arch, char *why, size_t why_size);
 
 /* The writable register named NAME, using BYTES bytes of it; false if
  * QEMU has none. */

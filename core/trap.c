@@ -40,7 +40,6 @@ static bool in_trap_instruction_set(uint64_t resume_offset)
 
 static void on_trap(unsigned int vcpu_index, void *userdata)
 {
-    (void)vcpu_index;
     uint64_t resume_offset = (uint64_t)(uintptr_t)userdata; /* in the block; 0: ours */
 
     if (!trap.registers_ok || read_register(REG_MAGIC) != GP_MAGIC ||
@@ -54,6 +53,7 @@ static void on_trap(unsigned int vcpu_index, void *userdata)
         .arg2 = read_register(REG_ARG2),
     };
     /* Guest memory as this process's page tables have it now. */
+    gp_guest_memory_enter(vcpu_index);
     gp_guest_view view = GP_GUEST_VIEW_INIT;
     gp_guest_memory memory = gp_guest_memory_of(&view);
     uint64_t result = gp_hypercall_dispatch(trap.table, &trap.limits, &call, &memory,

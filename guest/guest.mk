@@ -13,7 +13,7 @@ GUEST_CC_mips64el := mips64el-linux-gnuabi64-gcc
 GUEST_ARCHES_ALL := x86_64 i386 aarch64 arm mips mipsel mips64el
 GUEST_ARCHES := $(foreach a,$(GUEST_ARCHES_ALL),$(if $(shell command -v $(GUEST_CC_$(a))),$(a)))
 # The guest library's hypercalls exist for these so far.
-GUEST_LIB_ARCHES := x86_64 i386 aarch64 arm
+GUEST_LIB_ARCHES := x86_64 i386 aarch64 arm mipsel mips64el mips
 GUEST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) -Os -Iinclude -Iguest/lib
 # The libc-free half must not call into a C library it may not have.
 GUEST_NOLIBC_CFLAGS := -ffreestanding -fno-builtin -fno-stack-protector

@@ -5,10 +5,12 @@
 
 #include <glib.h>
 
-extern const gp_arch gp_arch_x86_64, gp_arch_i386, gp_arch_aarch64, gp_arch_arm;
+extern const gp_arch gp_arch_x86_64, gp_arch_i386, gp_arch_aarch64, gp_arch_arm, gp_arch_mipsel,
+    gp_arch_mips, gp_arch_mips64el;
 
-static const gp_arch *const all_arches[] = { &gp_arch_x86_64, &gp_arch_i386, &gp_arch_aarch64,
-                                             &gp_arch_arm };
+static const gp_arch *const all_arches[] = { &gp_arch_x86_64,  &gp_arch_i386, &gp_arch_aarch64,
+                                             &gp_arch_arm,     &gp_arch_mipsel, &gp_arch_mips,
+                                             &gp_arch_mips64el };
 
 const gp_arch *gp_arch_for_target(const char *target)
 {

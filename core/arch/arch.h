@@ -6,8 +6,8 @@
  * its page tables are walked (so hypercalls touch only the memory the
  * calling process could). One file per architecture implements it (x86.c,
  * with x86_paging.c; arm.c and aarch64.c, with arm_paging.c and
- * aarch64_paging.c); the rest of the core never asks which architecture
- * it runs.
+ * aarch64_paging.c; mips.c with mips_o32.c, mips_n64.c and their page
+ * walks); the rest of the core never asks which architecture it runs.
  */
 #ifndef GP_CORE_ARCH_H
 #define GP_CORE_ARCH_H
@@ -23,6 +23,8 @@ typedef enum gp_trap_kind {
 } gp_trap_kind;
 
 /* A system call instruction as it sits in a process's code. */
+#define GP_CLOBBERED_REGISTERS 16
+
 typedef struct gp_syscall_instruction {
     uint8_t bytes[4];
     unsigned length;    /* 0: no such instruction */
@@ -48,13 +50,30 @@ typedef struct gp_syscall_abi {
      * idle one is, and gets back to it afterwards. */
     gp_syscall_instruction elsewhere[1];
     const char *number_register;
+    /* The first arguments' registers; the rest (MIPS o32: the 5th and 6th)
+     * are words of pointer_bytes on the stack, from stack_arguments_offset
+     * above the stack pointer (o32: 16, past the a0-a3 home slots). */
     const char *argument_registers[6];
+    unsigned stack_arguments_offset;
     const char *result_register;
+    /* Where the result alone does not say "error" (MIPS: a3 is 1 and the
+     * result is a positive errno): that register; NULL: -4095..-1 is an
+     * error. */
+    const char *error_flag_register;
     const char *stack_register;
     /* Registers the system call instruction itself overwrites besides the
-     * result (x86_64: rcx and r11). A thread stopped at its own system call
-     * loses them anyway; one taken over elsewhere gets them back. */
-    const char *clobbered_registers[2];
+     * result (x86_64: rcx and r11; MIPS: the temporaries, hi and lo). A
+     * thread stopped at its own system call loses them anyway; one taken
+     * over elsewhere gets them back. */
+    const char *clobbered_registers[GP_CLOBBERED_REGISTERS];
+    /* A system call instruction that executes as a branch's delay slot
+     * (MIPS) cannot be run again on its own: given the 4 bytes before
+     * one, does it sit in a delay slot? NULL: no delay slots. */
+    bool (*in_delay_slot)(const uint8_t *previous);
+    /* A thread is taken over only where its PC is a multiple of this (MIPS:
+     * 4, leaving MIPS16 and microMIPS code, whose PCs are odd, alone); 0:
+     * anywhere. */
+    unsigned takeover_alignment;
     /* Which privilege level the vCPU runs at: a register and the test of
      * its value for user mode (x86: cs, RPL 3). */
     const char *mode_register;
@@ -105,6 +124,45 @@ typedef enum gp_access {
 } gp_access;
 
 /*
+ * Where no register holds the page-table root (MIPS: a software-managed
+ * TLB, and QEMU exposes no CP0 register but the status), the kernel's own
+ * code says where it is: the TLB refill handler the kernel wrote for this
+ * CPU encodes the table format and where the root pointer lives, and the
+ * kernel-mode instruction that loads a root (mips64: dmtc0 to Context at
+ * each switch_mm) shows its value. core/kernel_watch.c watches both; these
+ * decoders are pure, so unit tests run them on recorded handlers.
+ */
+typedef struct gp_kernel_facts {
+    uint64_t root_pointer; /* kernel virtual address of the per-CPU root array; 0: none */
+} gp_kernel_facts;
+
+typedef struct gp_kernel_roots {
+    /* Code at VADDR runs in kernel mode (user code faults there). */
+    bool (*is_kernel_address)(uint64_t vaddr);
+    /* The physical address of a kernel address that bypasses the TLB
+     * (MIPS KSEG0, CKSEG0, XKPHYS); false for any other. */
+    bool (*kernel_physical)(uint64_t vaddr, uint64_t *physical);
+    /* Could a kernel block at VADDR be the refill handler (MIPS: EBase +
+     * 0x000 or 0x080, EBase 4 KiB aligned)? Then REFILL_BYTES bytes are
+     * read there and given to recognise_refill. */
+    bool (*is_refill_candidate)(uint64_t vaddr);
+    size_t refill_bytes;
+    /* Is BYTES exactly the refill handler whose table format the walk
+     * knows? Fills FACTS. Anything else (another page size, another PTE
+     * layout, RIXI) is not recognised, and memory stays unreachable. */
+    bool (*recognise_refill)(const uint8_t *bytes, size_t length, gp_kernel_facts *facts);
+    /* The name of the register a kernel instruction BYTES[0..4) writes into
+     * the CP0 register that holds the root, or NULL. NULL field: the root
+     * is only in memory (facts.root_pointer). */
+    const char *(*root_write_source)(const uint8_t *bytes);
+    /* The walk's registers for CPU: from the root pointer in MEMORY, or
+     * from RECORDED (the last root_write_source value on that vCPU; NULL
+     * if none was seen since the last reset). */
+    bool (*roots)(const gp_kernel_facts *facts, const uint64_t *recorded, unsigned cpu,
+                  const gp_physical_memory *memory, uint64_t *registers);
+} gp_kernel_roots;
+
+/*
  * The guest MMU, for hypercalls: what the calling process could do itself.
  * A hypercall runs inside the process that made it, so the vCPU's current
  * translation registers are that process's page tables.
@@ -113,6 +171,8 @@ typedef struct gp_user_paging {
     /* GDB names of the registers the walk needs; translate_user gets their
      * values in this order (unused slots NULL). */
     const char *registers[GP_PAGING_REGISTERS];
+    /* Instead of registers: the values from the kernel (above). */
+    const gp_kernel_roots *kernel_roots;
     /*
      * Translates [VADDR, VADDR + LENGTH) the way the CPU would for a
      * user-mode ACCESS, walking the page tables through MEMORY: every page
@@ -137,6 +197,33 @@ typedef struct gp_user_paging {
      */
     uint64_t (*address_space)(const uint64_t *registers);
 } gp_user_paging;
+
+/*
+ * Registers QEMU does not list (MIPS has no GDB description, so
+ * qemu_plugin_get_registers() returns none). The arch builds a handle per
+ * GDB number, which relies on QEMU's internal encoding, so the core checks
+ * it at the first vCPU's init and refuses to run if any check fails:
+ * every number below first_absent reads register_bytes bytes,
+ * first_absent reads nothing, each expectation holds (in any CPU state:
+ * $zero) and probe reads back what was written to it.
+ */
+typedef struct gp_named_register {
+    const char *name;
+    unsigned gdb_number;
+    bool read_only;
+} gp_named_register;
+
+typedef struct gp_forged_registers {
+    const gp_named_register *list;
+    size_t count;
+    void *(*handle)(unsigned gdb_number);
+    unsigned first_absent;
+    struct {
+        const char *name;
+        uint64_t mask, value; /* value & mask is this */
+    } expect[2];
+    const char *probe;
+} gp_forged_registers;
 
 typedef struct gp_arch {
     const char *target;         /* QEMU's target name, qemu_info_t.target_name */
@@ -167,6 +254,7 @@ typedef struct gp_arch {
      * instruction. Translation looks at no others. */
     uint32_t matched_sizes;
     const gp_syscall_abi *syscall; /* NULL: no injection on this architecture yet */
+    const gp_forged_registers *forged_registers; /* NULL: QEMU lists the registers */
     /* NULL: no page walk yet, so every hypercall that names guest memory
      * fails with -2 (never the unchecked access QEMU's vaddr API gives). */
     const gp_user_paging *paging;

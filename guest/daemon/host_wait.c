@@ -7,7 +7,8 @@ static long long last_activity_ns;
 
 void host_wait_init(void)
 {
-    sys_sigset child = sys_sigset_of(SIGCHLD);
+    sys_sigset child;
+    sys_sigset_only(&child, SIGCHLD);
     sys_sigprocmask(SIG_BLOCK, &child);
     host_wait_activity();
 }
@@ -34,7 +35,8 @@ void host_wait_round(void)
     /* SIGCHLD is blocked, so it stays pending until taken here: an exit
      * ends the sleep, and the caller reaps. Its standard signal does not
      * queue, so one wake-up stands for every child that exited. */
-    sys_sigset child = sys_sigset_of(SIGCHLD);
+    sys_sigset child;
+    sys_sigset_only(&child, SIGCHLD);
     sys_sigtimedwait_ns(&child, quiet_ns < HOST_WAIT_BUSY_NS ? HOST_WAIT_NAP_NS
                                                              : HOST_WAIT_IDLE_NS);
 }

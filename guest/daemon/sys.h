@@ -8,6 +8,7 @@
 #define GP_DAEMON_SYS_H
 
 #include <asm/unistd.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
@@ -55,7 +56,7 @@ static inline long sys_memfd_create(const char *name, unsigned flags)
     return SYS6(__NR_memfd_create, name, flags, 0, 0, 0, 0);
 #else
     (void)name, (void)flags;
-    return -38; /* ENOSYS */
+    return -ENOSYS;
 #endif
 }
 
@@ -113,16 +114,21 @@ static inline long long sys_monotonic_ns(void)
     return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-/* The kernel's signal set: 64 bits as an array of longs, whatever the
- * word size and byte order. */
-typedef struct { unsigned long bits[8 / sizeof(unsigned long)]; } sys_sigset;
+/* The kernel's signal set: 64 bits (MIPS: 128) as an array of longs,
+ * whatever the word size and byte order. */
+typedef struct {
+    unsigned long bits[GP_ARCH_KERNEL_SIGSET_BYTES / sizeof(unsigned long)];
+} sys_sigset;
 #define SYS_LONG_BITS (8 * sizeof(unsigned long))
 
-static inline sys_sigset sys_sigset_of(int signal)
+/* Makes SET hold SIGNAL alone. Filled in place, not returned: a copy of
+ * a 16-byte set (MIPS) is a call to memcpy, which the daemon lacks. */
+static inline void sys_sigset_only(sys_sigset *set, int signal)
 {
-    sys_sigset set = { { 0 } };
-    set.bits[(signal - 1) / SYS_LONG_BITS] = 1UL << ((signal - 1) % SYS_LONG_BITS);
-    return set;
+    for (size_t i = 0; i < sizeof set->bits / sizeof set->bits[0]; i++) {
+        set->bits[i] = 0;
+    }
+    set->bits[(signal - 1) / SYS_LONG_BITS] = 1UL << ((signal - 1) % SYS_LONG_BITS);
 }
 
 /* HOW is SIG_BLOCK or SIG_SETMASK. */

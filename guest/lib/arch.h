@@ -26,6 +26,11 @@
  *
  * defines _start, which calls c_entry(long *stack) with the kernel's initial
  * stack (argc, argv, envp, auxv); c_entry must not return.
+ *
+ *   GP_ARCH_KERNEL_SIGSET_BYTES
+ *
+ * the size of the kernel's signal set, which rt_sig* system calls take
+ * (8 where the arch header does not say otherwise; MIPS has 128 signals).
  */
 #ifndef GP_GUEST_ARCH_H
 #define GP_GUEST_ARCH_H
@@ -40,8 +45,14 @@
 #include "arch/aarch64.h"
 #elif defined(__arm__)
 #include "arch/arm.h"
+#elif defined(__mips__)
+#include "arch/mips.h"
 #else
 #error "guestplug's guest library has no hypercall for this architecture yet"
+#endif
+
+#ifndef GP_ARCH_KERNEL_SIGSET_BYTES
+#define GP_ARCH_KERNEL_SIGSET_BYTES 8
 #endif
 
 #endif

@@ -83,7 +83,8 @@ static void every_core_target_is_known(void **unused)
 static void supported_targets_are_the_table(void **unused)
 {
     (void)unused;
-    assert_string_equal(gp_arch_supported_targets(), "x86_64, i386, aarch64, arm");
+    assert_string_equal(gp_arch_supported_targets(),
+                        "x86_64, i386, aarch64, arm, mipsel, mips, mips64el");
     g_auto(GStrv) targets = g_strsplit(gp_arch_supported_targets(), ", ", -1);
     for (char **target = targets; *target; target++) {
         assert_string_equal(gp_arch_for_target(*target)->target, *target);
@@ -117,6 +118,10 @@ static void trap_forms_round_trip(void **unused)
         { "arm", { 0x24, 0x46 }, 2, GP_TRAP_OURS, 0 },                  /* Thumb mov r4, r4 */
         { "arm", { 0x10, 0x07, 0x00, 0xee }, 4, GP_TRAP_PANDA, 0x1004 }, /* A32 mcr p7 */
         { "arm", { 0x00, 0xee, 0x10, 0x07 }, 4, GP_TRAP_PANDA, 0x1005 }, /* Thumb-2 mcr p7 */
+        /* movz $0, $0, $0 is PANDA's and ours: a no-op either way */
+        { "mipsel", { 0x0a, 0x00, 0x00, 0x00 }, 4, GP_TRAP_OURS, 0 },
+        { "mips", { 0x00, 0x00, 0x00, 0x0a }, 4, GP_TRAP_OURS, 0 },
+        { "mips64el", { 0x0a, 0x00, 0x00, 0x00 }, 4, GP_TRAP_OURS, 0 },
     };
     g_auto(GStrv) targets = g_strsplit(gp_arch_supported_targets(), ", ", -1);
     for (char **target = targets; *target; target++) {
@@ -148,7 +153,8 @@ static void trap_forms_round_trip(void **unused)
             assert_int_equal(arch->match_trap(other, forms[i].length, 0x1000, &resume),
                              GP_TRAP_NONE);
         }
-        assert_true(ours > 0 && panda > 0); /* every target has both forms here */
+        /* every target has both forms here, MIPS's being one instruction */
+        assert_true(ours > 0 && (panda > 0 || g_str_has_prefix(*target, "mips")));
         /* System call instructions are not traps. */
         for (size_t i = 0; arch->syscall && i < G_N_ELEMENTS(arch->syscall->sites); i++) {
             const gp_syscall_instruction *site = &arch->syscall->sites[i];
@@ -203,16 +209,61 @@ static void generic_images_run_on_known_targets(void **unused)
 static void refusal_says_what_works(void **unused)
 {
     (void)unused;
-    g_autofree char *generic = gp_qemu_target_refuse_core(gp_qemu_target_lookup("mipsel"), true);
-    assert_non_null(strstr(generic, "cannot be used on mipsel yet"));
-    assert_non_null(strstr(generic, "`guestplug run -g mipsel -c CMD`"));
-    g_autofree char *own = gp_qemu_target_refuse_core(gp_qemu_target_lookup("mips"), false);
-    assert_non_null(strstr(own, "`guestplug run -a mips --kernel FILE -c CMD`"));
+    g_autofree char *generic = gp_qemu_target_refuse_core(gp_qemu_target_lookup("sparc"), true);
+    assert_non_null(strstr(generic, "cannot be used on sparc yet"));
+    assert_non_null(strstr(generic, "`guestplug run -g sparc -c CMD`"));
+    g_autofree char *own = gp_qemu_target_refuse_core(gp_qemu_target_lookup("mips64"), false);
+    assert_non_null(strstr(own, "`guestplug run -a mips64 --kernel FILE -c CMD`"));
+    assert_null(gp_qemu_target_refuse_core(gp_qemu_target_lookup("mipsel"), true));
     /* One line per level, the generic architectures named in table order. */
     const char *summary = gp_arch_support_summary();
     assert_non_null(strstr(summary, "  x86_64, i386"));
     assert_non_null(strstr(summary, ": host plugins, channels and guest plugins\n"));
-    assert_non_null(strstr(summary, "mips64el and every other QEMU target: runs without plugins"));
+    assert_non_null(strstr(summary, "every other QEMU target: runs without plugins"));
+}
+
+/* MIPS: the mode test (Status KSU = 2, neither EXL nor ERL), o32's stack
+ * arguments and a3 error flag, and the delay slots a site cannot be in. */
+static void mips_system_calls(void **unused)
+{
+    (void)unused;
+    static const char *const targets[] = { "mipsel", "mips", "mips64el" };
+    for (size_t t = 0; t < G_N_ELEMENTS(targets); t++) {
+        const gp_arch *arch = gp_arch_for_target(targets[t]);
+        const gp_syscall_abi *abi = arch->syscall;
+        assert_true(abi->is_user_mode(0x0400a411)); /* measured at a user-mode trap */
+        assert_true(abi->is_user_mode(0x0400a4f1)); /* mips64el: UX, SX, KX set */
+        assert_false(abi->is_user_mode(0x1400a4e1)); /* kernel */
+        assert_false(abi->is_user_mode(0x0400a413)); /* user KSU, but EXL: kernel */
+        assert_false(abi->is_user_mode(0x00400004)); /* reset: ERL */
+        assert_string_equal(abi->error_flag_register, "a3");
+        assert_int_equal(abi->takeover_alignment, 4);
+        bool o32 = arch->register_bytes == 4;
+        assert_int_equal(abi->pointer_bytes, arch->register_bytes);
+        assert_int_equal(abi->stack_arguments_offset, o32 ? 16 : 0);
+        assert_true(o32 ? abi->argument_registers[4] == NULL
+                        : strcmp(abi->argument_registers[5], "r9") == 0);
+        /* The headers' numbers: o32 from 4000, n64 from 5000; no vfork. */
+        assert_int_equal(abi->numbers.getpid, o32 ? 4020 : 5038);
+        assert_int_equal(abi->vfork_clone_flags, 0x4112);
+        assert_int_equal(abi->map_private_anonymous, 0x2 | 0x800 | 0x10000);
+        assert_string_equal(abi->errno_name(89), "ENOSYS");
+        assert_string_equal(abi->errno_name(2), "ENOENT");
+        /* jr ra, jalr t9, beq, bnez, j, jal, bc1t: delay slots; addiu, lw,
+         * syscall are none. In the target's byte order. */
+        static const uint32_t branches[] = { 0x03e00008, 0x0320f809, 0x10850003, 0x1440fffc,
+                                             0x08100000, 0x0c100000, 0x45010002 };
+        static const uint32_t others[] = { 0x27bdffe0, 0x8fbf001c, 0x0000000c, 0x00000000 };
+        for (size_t i = 0; i < G_N_ELEMENTS(branches) + G_N_ELEMENTS(others); i++) {
+            bool branch = i < G_N_ELEMENTS(branches);
+            uint32_t word = branch ? branches[i] : others[i - G_N_ELEMENTS(branches)];
+            uint8_t bytes[4];
+            for (int b = 0; b < 4; b++) {
+                bytes[arch->big_endian ? 3 - b : b] = (uint8_t)(word >> (8 * b));
+            }
+            assert_int_equal(abi->in_delay_slot(bytes), branch);
+        }
+    }
 }
 
 int main(void)
@@ -226,6 +277,7 @@ int main(void)
         cmocka_unit_test(supported_targets_are_the_table),
         cmocka_unit_test(trap_forms_round_trip),
         cmocka_unit_test(arm_user_modes),
+        cmocka_unit_test(mips_system_calls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -165,7 +165,7 @@ static int setup(void **state)
     map(BUF + 2 * PAGE, FRAME_RO, USER_RO);
     map(BUF + 3 * PAGE, FRAME_KERNEL, SUPERVISOR_RW);
     map(BUF + 5 * PAGE, RAM_SIZE + PAGE, USER_RW);
-    gp_guest_memory_init(&x86_64_arch);
+    gp_guest_memory_init(&x86_64_arch, NULL);
     return 0;
 }
 
@@ -305,18 +305,19 @@ static void an_architecture_without_a_walk_exposes_no_memory(void **state)
 {
     (void)state;
     uint8_t byte = 0;
-    gp_guest_memory_init(&walkless_arch);
+    gp_guest_memory_init(&walkless_arch, NULL);
     assert_false(gp_guest_write(NULL, BUF, &byte, 1));
     assert_false(gp_guest_read(NULL, BUF, &byte, 1));
     assert_false(gp_guest_accessible(NULL, BUF, 1, false));
     assert_true(gp_guest_accessible(NULL, BUF, 0, false));
     assert_int_equal(qemu.physical_reads + qemu.physical_writes, 0);
-    gp_guest_memory_init(&x86_64_arch);
+    gp_guest_memory_init(&x86_64_arch, NULL);
 }
 
 int main(void)
 {
-    gp_registers_load(); /* as the core does at the first vCPU's init */
+    char why[128];
+    gp_registers_load(NULL, why, sizeof why); /* as the core does at the first vCPU's init */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(bytes_reach_exactly_the_mapped_frames, setup, teardown),
         cmocka_unit_test_setup_teardown(a_refused_write_writes_nothing_at_all, setup, teardown),

@@ -46,8 +46,9 @@
 #define NOBODY_FILE "/tmp/hostile-nobody-file"
 #define BAD_ADDRESS ((unsigned long)-GP_ERR_BAD_ADDRESS)
 /* A kernel-half address that is always kernel, KASLR or not (on aarch64,
- * in the half that TTBR1 maps whatever the number of address bits). */
-#if defined(__x86_64__) || defined(__aarch64__)
+ * in the half that TTBR1 maps whatever the number of address bits; on
+ * mips64, in CKSEG0; 32-bit mips: KSEG2). */
+#if __SIZEOF_LONG__ == 8
 #define KERNEL_FIXED 0xffffffff81000000ul
 #else
 #define KERNEL_FIXED 0xc1000000ul
