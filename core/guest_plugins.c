@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arch/arch.h"
 #include "callback_context.h"
 #include "daemon_protocol.h"
 #include "export.h"
@@ -73,6 +74,19 @@ static struct {
     bool awaiting_hello;       /* injected, and not heard from yet */
     unsigned silent_injections; /* in a row, whose daemon never called in */
 } gpm;
+
+/* guest_daemon reports the guest's errno numbers; host plugins get the
+ * host's (they differ on MIPS above 34). */
+static int host_errno(int guest_errno)
+{
+    const gp_arch *arch = gp_arch_for_target(gpm.arch_dir);
+    const gp_syscall_abi *abi = arch ? arch->syscall : NULL;
+    if (!abi || !abi->errno_to_host) {
+        return guest_errno;
+    }
+    int host = abi->errno_to_host(guest_errno);
+    return host ? host : guest_errno;
+}
 
 typedef struct pending_event {
     gp_guest_plugin_event_fn fn;
@@ -493,9 +507,10 @@ static void on_daemon_frame(gp_channel_id ch, const uint8_t *data, size_t len, v
         break;
     case GP_DAEMON_FAILED:
         if (plugin && plugin->state == PLUGIN_SENT) {
+            int error = host_errno((int)report.value);
             g_autofree char *why = g_strdup_printf("guest_daemon could not run it: %s",
-                                                   g_strerror((int)report.value));
-            fail_plugin(plugin, (int)report.value, why, events);
+                                                   g_strerror(error));
+            fail_plugin(plugin, error, why, events);
             gp_channel_table_clear_owners(gpm.table, plugin->channel);
         }
         break;

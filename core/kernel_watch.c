@@ -11,6 +11,7 @@
 #define MAX_VCPUS 64
 #define MAX_REFILL_BYTES 256
 #define GPRS 32
+#define CANDIDATES_BEFORE_WARNING 1024
 
 static struct {
     const gp_arch *arch;
@@ -140,8 +141,11 @@ bool gp_kernel_watch_roots(unsigned vcpu, const gp_physical_memory *memory,
     gp_kernel_facts facts = watch.facts;
     bool recorded_known = vcpu < MAX_VCPUS && watch.recorded_known[vcpu];
     uint64_t recorded = recorded_known ? watch.recorded[vcpu] : 0;
-    /* Right after a reset the handler may just not have run yet. */
-    bool say = !known && watch.candidates_seen > 8 && !watch.said_unrecognised;
+    /* Right after a reset the handler may just not have run yet: only
+     * once many kernel blocks at vector-like addresses went by without it
+     * is the kernel taken for one of another configuration. */
+    bool say = !known && watch.candidates_seen > CANDIDATES_BEFORE_WARNING &&
+               !watch.said_unrecognised;
     watch.said_unrecognised = watch.said_unrecognised || say;
     g_mutex_unlock(&watch.lock);
     if (say) {

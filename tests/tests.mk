@@ -39,6 +39,10 @@ SRCS_test_aarch64_paging := core/arch/aarch64_paging.c core/arch/arm_long_descri
 	$(FAKE_MEMORY_SRCS)
 SRCS_test_arm_paging := core/arch/arm_paging.c core/arch/arm_long_descriptor.c \
 	core/arch/arm_short_descriptor.c $(FAKE_MEMORY_SRCS)
+# MIPS: the refill handlers recorded from Debian's kernels, and the walks.
+UNIT_TESTS += test_mips_paging
+SRCS_test_mips_paging := core/arch/mips.c core/arch/mips32_paging.c core/arch/mips64_paging.c \
+	$(FAKE_MEMORY_SRCS)
 # The injector's memory of refused processes.
 UNIT_TESTS += test_process_memo
 SRCS_test_process_memo := core/process_memo.c

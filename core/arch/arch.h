@@ -95,9 +95,11 @@ typedef struct gp_syscall_abi {
     uint64_t at_empty_path; /* execveat of the descriptor itself (Linux 3.19) */
     uint64_t pr_get_name, pr_get_seccomp;
     int64_t eexist; /* the errno of a name that is taken */
-    /* The name of a guest errno value ("ENOENT"); NULL: the host's numbers
-     * are the guest's (every architecture but MIPS). */
+    /* The name of a guest errno value ("ENOENT"), and the host's number
+     * for it (0: none the host has); NULL: the host's numbers are the
+     * guest's (every architecture but MIPS). */
     const char *(*errno_name)(int value);
+    int (*errno_to_host)(int value);
 } gp_syscall_abi;
 
 /*

@@ -35,6 +35,7 @@ const char *gp_mips_gpr_name(unsigned n);
 /* MIPS errno numbers differ from the host's above 34 (from the guest's
  * asm/errno.h, the same for o32 and n64). */
 const char *gp_mips_errno_name(int value);
+int gp_mips_errno_to_host(int value);
 
 /* The registers a system call may change besides v0 and a3 (the kernel
  * saves only $0, $2-$7, $25, $28, $29 and $31; on 64-bit also $8, $9),

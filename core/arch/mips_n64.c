@@ -25,6 +25,7 @@ static const gp_syscall_abi mips64el_syscall = {
     .is_user_mode = gp_mips_is_user_mode,
     .pointer_bytes = 8,
     .errno_name = gp_mips_errno_name,
+    .errno_to_host = gp_mips_errno_to_host,
     GP_ABI_FROM_HEADERS,
 };
 

@@ -8,6 +8,8 @@
  * headers, which are big-endian mips's too: asm/unistd.h has one o32
  * table for both byte orders.
  */
+#include <errno.h>
+
 #include "abi_mipsel.h"
 #include "guest_abi.h"
 #include "mips.h"
@@ -28,6 +30,7 @@
         .is_user_mode = gp_mips_is_user_mode,                                                \
         .pointer_bytes = 4,                                                                  \
         .errno_name = gp_mips_errno_name,                                                    \
+        .errno_to_host = gp_mips_errno_to_host,                                              \
         GP_ABI_FROM_HEADERS,                                                                 \
     }
 
@@ -62,30 +65,40 @@ const gp_arch gp_arch_mips = {
     .paging = &gp_mips32_be_user_paging,
 };
 
+/* Each errno the injector or guest_daemon may report: the guest's number
+ * (MIPS's asm/errno.h), its name, the host's number. */
+static const struct {
+    const char *name;
+    int guest, host;
+} errnos[] = {
+#define ERRNO(lower, upper) { #upper, GP_ABI_errno_##lower, upper }
+    ERRNO(eperm, EPERM), ERRNO(enoent, ENOENT), ERRNO(eintr, EINTR), ERRNO(eio, EIO),
+    ERRNO(e2big, E2BIG), ERRNO(enoexec, ENOEXEC), ERRNO(ebadf, EBADF), ERRNO(eagain, EAGAIN),
+    ERRNO(enomem, ENOMEM), ERRNO(eacces, EACCES), ERRNO(efault, EFAULT),
+    ERRNO(eexist, EEXIST), ERRNO(enotdir, ENOTDIR), ERRNO(eisdir, EISDIR),
+    ERRNO(einval, EINVAL), ERRNO(enfile, ENFILE), ERRNO(emfile, EMFILE),
+    ERRNO(etxtbsy, ETXTBSY), ERRNO(enospc, ENOSPC), ERRNO(erofs, EROFS),
+    ERRNO(enametoolong, ENAMETOOLONG), ERRNO(enosys, ENOSYS), ERRNO(eloop, ELOOP),
+    ERRNO(eoverflow, EOVERFLOW), ERRNO(eopnotsupp, EOPNOTSUPP),
+#undef ERRNO
+};
+
 const char *gp_mips_errno_name(int value)
 {
-    static const struct {
-        int value;
-        const char *name;
-    } names[] = {
-        { GP_ABI_errno_eperm, "EPERM" }, { GP_ABI_errno_enoent, "ENOENT" },
-        { GP_ABI_errno_eintr, "EINTR" }, { GP_ABI_errno_eio, "EIO" },
-        { GP_ABI_errno_e2big, "E2BIG" }, { GP_ABI_errno_enoexec, "ENOEXEC" },
-        { GP_ABI_errno_ebadf, "EBADF" }, { GP_ABI_errno_eagain, "EAGAIN" },
-        { GP_ABI_errno_enomem, "ENOMEM" }, { GP_ABI_errno_eacces, "EACCES" },
-        { GP_ABI_errno_efault, "EFAULT" }, { GP_ABI_errno_eexist, "EEXIST" },
-        { GP_ABI_errno_enotdir, "ENOTDIR" }, { GP_ABI_errno_eisdir, "EISDIR" },
-        { GP_ABI_errno_einval, "EINVAL" }, { GP_ABI_errno_enfile, "ENFILE" },
-        { GP_ABI_errno_emfile, "EMFILE" }, { GP_ABI_errno_etxtbsy, "ETXTBSY" },
-        { GP_ABI_errno_enospc, "ENOSPC" }, { GP_ABI_errno_erofs, "EROFS" },
-        { GP_ABI_errno_enametoolong, "ENAMETOOLONG" }, { GP_ABI_errno_enosys, "ENOSYS" },
-        { GP_ABI_errno_eloop, "ELOOP" }, { GP_ABI_errno_eoverflow, "EOVERFLOW" },
-        { GP_ABI_errno_eopnotsupp, "EOPNOTSUPP" },
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (names[i].value == value) {
-            return names[i].name;
+    for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++) {
+        if (errnos[i].guest == value) {
+            return errnos[i].name;
         }
     }
     return NULL;
+}
+
+int gp_mips_errno_to_host(int value)
+{
+    for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++) {
+        if (errnos[i].guest == value) {
+            return errnos[i].host;
+        }
+    }
+    return 0;
 }
