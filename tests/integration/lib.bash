@@ -65,6 +65,8 @@ generic_as_own_guest() { # ARCH DISK
         x86_64|i386) machine=(-M pc); console=ttyS0 ;;
         aarch64) machine+=(--cpu cortex-a57) ;;
         arm) machine+=(--cpu cortex-a15) ;;
+        mipsel|mips) machine=(-M malta --cpu 24Kf); console=ttyS0 ;;
+        mips64el) machine=(-M malta --cpu MIPS64R2-generic); console=ttyS0 ;;
         *) fail "generic_as_own_guest: no machine known for $1" ;;
     esac
     "$GUESTPLUG" qemu img create -q -f qcow2 "$2" 64M
