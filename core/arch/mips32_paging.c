@@ -73,16 +73,6 @@ static bool recognise(const uint8_t *bytes, size_t length, bool big_endian,
     return is_kernel_address(facts->root_pointer);
 }
 
-static bool recognise_le(const uint8_t *bytes, size_t length, gp_kernel_facts *facts)
-{
-    return recognise(bytes, length, false, facts);
-}
-
-static bool recognise_be(const uint8_t *bytes, size_t length, gp_kernel_facts *facts)
-{
-    return recognise(bytes, length, true, facts);
-}
-
 /* registers[0]: the physical address of the running process's pgd. */
 static bool roots(const gp_kernel_facts *facts, unsigned cpu, const gp_physical_memory *memory,
                   bool big_endian, uint64_t *registers)
@@ -97,20 +87,6 @@ static bool roots(const gp_kernel_facts *facts, unsigned cpu, const gp_physical_
     return true;
 }
 
-static bool roots_le(const gp_kernel_facts *facts, const uint64_t *recorded, unsigned cpu,
-                     const gp_physical_memory *memory, uint64_t *registers)
-{
-    (void)recorded;
-    return roots(facts, cpu, memory, false, registers);
-}
-
-static bool roots_be(const gp_kernel_facts *facts, const uint64_t *recorded, unsigned cpu,
-                     const gp_physical_memory *memory, uint64_t *registers)
-{
-    (void)recorded;
-    return roots(facts, cpu, memory, true, registers);
-}
-
 /* Empty pgd slots point at invalid_pte_table, whose PTEs are 0 (not V). */
 static bool lookup(const uint64_t *registers, const gp_physical_memory *memory, uint64_t vaddr,
                    bool big_endian, uint64_t *pte)
@@ -121,66 +97,51 @@ static bool lookup(const uint64_t *registers, const gp_physical_memory *memory, 
            gp_mips_read_entry(memory, table_physical, (vaddr >> 12) & 0x3ff, 4, big_endian, pte);
 }
 
-static bool lookup_le(const uint64_t *registers, const gp_physical_memory *memory,
-                      uint64_t vaddr, uint64_t *pte)
-{
-    return lookup(registers, memory, vaddr, false, pte);
-}
-
-static bool lookup_be(const uint64_t *registers, const gp_physical_memory *memory,
-                      uint64_t vaddr, uint64_t *pte)
-{
-    return lookup(registers, memory, vaddr, true, pte);
-}
-
-static bool translate_le(const uint64_t *registers, const gp_physical_memory *memory,
-                         uint64_t vaddr, uint64_t length, gp_access access,
-                         gp_physical_extent_fn extent, void *context)
-{
-    return gp_mips_translate_user(registers, memory, vaddr, length, access, extent, context,
-                                  KUSEG_END, ENTRYLO_SHIFT, lookup_le);
-}
-
-static bool translate_be(const uint64_t *registers, const gp_physical_memory *memory,
-                         uint64_t vaddr, uint64_t length, gp_access access,
-                         gp_physical_extent_fn extent, void *context)
-{
-    return gp_mips_translate_user(registers, memory, vaddr, length, access, extent, context,
-                                  KUSEG_END, ENTRYLO_SHIFT, lookup_be);
-}
-
 /* The pgd's physical address: fork gives the child its own, exit frees it. */
 static uint64_t address_space(const uint64_t *registers)
 {
     return registers[0];
 }
 
-static const gp_kernel_roots kernel_roots_le = {
-    .is_kernel_address = is_kernel_address,
-    .kernel_physical = kernel_physical,
-    .is_refill_candidate = is_refill_candidate,
-    .refill_bytes = REFILL_WORDS * 4,
-    .recognise_refill = recognise_le,
-    .roots = roots_le,
-};
+/* The walk in one byte order: the tables are read in the CPU's. */
+#define MIPS32_PAGING(order, big_endian)                                                     \
+    static bool recognise_##order(const uint8_t *bytes, size_t length,                      \
+                                  gp_kernel_facts *facts)                                   \
+    {                                                                                        \
+        return recognise(bytes, length, big_endian, facts);                                  \
+    }                                                                                        \
+    static bool roots_##order(const gp_kernel_facts *facts, const uint64_t *recorded,        \
+                              unsigned cpu, const gp_physical_memory *memory,                \
+                              uint64_t *registers)                                           \
+    {                                                                                        \
+        (void)recorded;                                                                      \
+        return roots(facts, cpu, memory, big_endian, registers);                             \
+    }                                                                                        \
+    static bool lookup_##order(const uint64_t *registers, const gp_physical_memory *memory,  \
+                               uint64_t vaddr, uint64_t *pte)                                \
+    {                                                                                        \
+        return lookup(registers, memory, vaddr, big_endian, pte);                            \
+    }                                                                                        \
+    static bool translate_##order(const uint64_t *registers, const gp_physical_memory *memory, \
+                                  uint64_t vaddr, uint64_t length, gp_access access,         \
+                                  gp_physical_extent_fn extent, void *context)               \
+    {                                                                                        \
+        return gp_mips_translate_user(registers, memory, vaddr, length, access, extent,      \
+                                      context, KUSEG_END, ENTRYLO_SHIFT, lookup_##order);    \
+    }                                                                                        \
+    static const gp_kernel_roots kernel_roots_##order = {                                    \
+        .is_kernel_address = is_kernel_address,                                              \
+        .kernel_physical = kernel_physical,                                                  \
+        .is_refill_candidate = is_refill_candidate,                                          \
+        .refill_bytes = REFILL_WORDS * 4,                                                    \
+        .recognise_refill = recognise_##order,                                               \
+        .roots = roots_##order,                                                              \
+    };                                                                                       \
+    const gp_user_paging gp_mips32_##order##_user_paging = {                                 \
+        .kernel_roots = &kernel_roots_##order,                                               \
+        .translate_user = translate_##order,                                                 \
+        .address_space = address_space,                                                      \
+    };
 
-static const gp_kernel_roots kernel_roots_be = {
-    .is_kernel_address = is_kernel_address,
-    .kernel_physical = kernel_physical,
-    .is_refill_candidate = is_refill_candidate,
-    .refill_bytes = REFILL_WORDS * 4,
-    .recognise_refill = recognise_be,
-    .roots = roots_be,
-};
-
-const gp_user_paging gp_mips32_le_user_paging = {
-    .kernel_roots = &kernel_roots_le,
-    .translate_user = translate_le,
-    .address_space = address_space,
-};
-
-const gp_user_paging gp_mips32_be_user_paging = {
-    .kernel_roots = &kernel_roots_be,
-    .translate_user = translate_be,
-    .address_space = address_space,
-};
+MIPS32_PAGING(le, false)
+MIPS32_PAGING(be, true)

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Hermetic test programs: freestanding images that QEMU boots with -kernel
 # (no OS, no disk) to exercise every hypercall op through both trap forms
-# (tests/integration/hermetic_x86.sh, hermetic_arm.sh). One shared test
+# (tests/integration/hermetic_x86.sh, hermetic_arm.sh,
+# hermetic_mips.sh). One shared test
 # (hypercall_test.c) and one file per architecture family behind
 # hermetic_arch.h. Built with the guest cross compilers of guest/guest.mk;
 # an arch whose compiler is missing is skipped.
@@ -17,8 +18,12 @@
 #   $(BUILD)/hermetic/arm/hypercall_test_thumb
 #                                           the arm program built -mthumb
 #                                           (hypercall_test is -marm)
+#   $(BUILD)/hermetic/mipsel/hypercall_test, $(BUILD)/hermetic/mips/hypercall_test
+#                                           ELF for the malta machine: a
+#                                           kernel in KSEG0 and a user
+#                                           process in kuseg (mips.h)
 
-HERMETIC_ARCHES := $(filter x86_64 i386 aarch64 arm,$(GUEST_ARCHES))
+HERMETIC_ARCHES := $(filter x86_64 i386 aarch64 arm mipsel mips,$(GUEST_ARCHES))
 HERMETIC_COMMON := tests/hermetic/hypercall_test.c $(GUEST_LIB_NOLIBC)
 HERMETIC_COMMON_DEPS := $(HERMETIC_COMMON) tests/hermetic/hermetic.h \
 	tests/hermetic/hermetic_arch.h tests/hermetic/checks.h tests/hermetic/hermetic.mk \
@@ -98,6 +103,34 @@ $(1): tests/hermetic/arm_boot.S tests/hermetic/arch_arm.c $(HERMETIC_VIRT_DEPS)
 endef
 $(eval $(call hermetic_arm_rule,$(BUILD)/hermetic/arm/hypercall_test,arm,-marm))
 $(eval $(call hermetic_arm_rule,$(BUILD)/hermetic/arm/hypercall_test_thumb,arm-thumb,-mthumb))
+
+# MIPS: the kernel's objects (the boot stub and mips_kernel.c) are built
+# apart, for mips.ld to place them in KSEG0 by name; the rest is the user
+# process. Non-PIC, no gp-relative data (nothing sets gp). Status.CU1 is
+# off, and this integer code gets no FPU instruction (-msoft-float would
+# want soft-float glibc headers; -mgeneral-regs-only is no MIPS option).
+HERMETIC_MIPS_DEPS := $(HERMETIC_COMMON_DEPS) tests/hermetic/mips.h tests/hermetic/mips.ld
+HERMETIC_MIPS_CFLAGS := $(filter-out -mgeneral-regs-only,$(HERMETIC_CFLAGS)) -mno-abicalls -G0
+HERMETIC_ARCH_CFLAGS_mipsel := -march=24kf
+HERMETIC_ARCH_CFLAGS_mips := -march=24kf
+# hermetic_mips_rule(ARCH)
+define hermetic_mips_rule
+$(BUILD)/hermetic/$(1)/mips_boot.o: tests/hermetic/mips_boot.S $(HERMETIC_MIPS_DEPS)
+	@mkdir -p $$(@D)
+	$(GUEST_CC_$(1)) $(HERMETIC_MIPS_CFLAGS) $(HERMETIC_ARCH_CFLAGS_$(1)) \
+		$(call hermetic_name,$(1)) -c -o $$@ $$<
+$(BUILD)/hermetic/$(1)/mips_kernel.o: tests/hermetic/mips_kernel.c $(HERMETIC_MIPS_DEPS)
+	@mkdir -p $$(@D)
+	$(GUEST_CC_$(1)) $(HERMETIC_MIPS_CFLAGS) $(HERMETIC_ARCH_CFLAGS_$(1)) \
+		$(call hermetic_name,$(1)) -c -o $$@ $$<
+$(BUILD)/hermetic/$(1)/hypercall_test: $(BUILD)/hermetic/$(1)/mips_boot.o \
+		$(BUILD)/hermetic/$(1)/mips_kernel.o tests/hermetic/arch_mips.c $(HERMETIC_MIPS_DEPS)
+	$(GUEST_CC_$(1)) $(HERMETIC_MIPS_CFLAGS) $(HERMETIC_ARCH_CFLAGS_$(1)) \
+		$(call hermetic_name,$(1)) $(HERMETIC_LDFLAGS) -Wl,-T,tests/hermetic/mips.ld -o $$@ \
+		$(BUILD)/hermetic/$(1)/mips_boot.o $(BUILD)/hermetic/$(1)/mips_kernel.o \
+		$(HERMETIC_COMMON) tests/hermetic/arch_mips.c -lgcc
+endef
+$(foreach a,$(filter mipsel mips,$(HERMETIC_ARCHES)),$(eval $(call hermetic_mips_rule,$(a))))
 
 HERMETIC_BINS := $(HERMETIC_ARCHES:%=$(BUILD)/hermetic/%/hypercall_test) \
 	$(if $(filter x86_64,$(HERMETIC_ARCHES)),$(BUILD)/hermetic/x86_64/hypercall_test_la57) \

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Shared helpers of the hermetic hypercall tests (hermetic_x86.sh,
-# hermetic_arm.sh; sourced, not run). The programs (tests/hermetic) are the
+# hermetic_arm.sh, hermetic_mips.sh; sourced, not run). The programs
+# (tests/hermetic) are the
 # same test on every architecture: each check prints one "ok ..." or
 # "FAIL ..." line to the console, sections named by the trap form they use
 # ("nop"/"cpuid" on x86, "orr"/"msr" on aarch64, ...), and the program ends
