@@ -106,7 +106,9 @@ static uint64_t stack_arguments_address(const gp_hijack *h, const gp_hijack_env 
 
 static size_t stack_arguments_bytes(const gp_hijack_env *env)
 {
-    return (6 - env->register_arguments) * env->abi->pointer_bytes;
+    size_t bytes = (6 - env->register_arguments) * env->abi->pointer_bytes;
+    g_assert(bytes <= sizeof ((gp_hijack *)NULL)->saved_stack);
+    return bytes;
 }
 
 /*

@@ -63,6 +63,7 @@ static struct {
     bool takeover_wanted; /* idle: every user-mode block may be taken */
     unsigned takeover_budget; /* blocks left to look at in this attempt */
     bool seen_syscall, seen_user_mode;
+    bool seen_unknown_space; /* a user thread whose address space was not known yet */
     unsigned refusals[GP_REFUSED_ABANDONED + 1];
     char last_failure[GP_HIJACK_FAILURE_MAX];
     gp_process_memo refused;
@@ -179,6 +180,14 @@ static char *timeout_reason(void)
             "command", timeout);
     }
     g_autofree char *refused = refusal_summary();
+    if (!inj.seen_syscall && !refused[0] && inj.seen_unknown_space) {
+        return g_strdup_printf(
+            "injection timed out after %u s: no guest process made a system call, and the "
+            "kernel has not shown where the running process's page tables are since the "
+            "snapshot was restored (mips64el learns it at the next context switch or TLB "
+            "refill, which a single CPU-bound process may not cause). Take the snapshot at an "
+            "idle shell prompt, or run something else in the guest", timeout);
+    }
     if (!inj.seen_syscall && !refused[0]) {
         return g_strdup_printf(
             "injection timed out after %u s: no guest process made a system call, and none "
@@ -380,8 +389,14 @@ static uint64_t take_over(uint64_t pc)
     inj.seen_user_mode = true;
     gint64 now = g_get_monotonic_time();
     uint64_t space;
-    if (!takeover_aligned(pc) || !current_space(&space) ||
-        gp_process_memo_skip(&inj.refused, space, now)) {
+    if (!takeover_aligned(pc)) {
+        return 0;
+    }
+    if (!current_space(&space)) {
+        inj.seen_unknown_space = true;
+        return 0;
+    }
+    if (gp_process_memo_skip(&inj.refused, space, now)) {
         return 0;
     }
     uint64_t set = 0;
@@ -639,7 +654,7 @@ void gp_inject_request(const char *daemon_token)
     g_strlcpy(inj.daemon_token, daemon_token ? daemon_token : "", sizeof inj.daemon_token);
     if (inj.state == STATE_IDLE) {
         inj.deadline = g_get_monotonic_time() + (gint64)inj.env.options.timeout_s * G_USEC_PER_SEC;
-        inj.seen_syscall = inj.seen_user_mode = false;
+        inj.seen_syscall = inj.seen_user_mode = inj.seen_unknown_space = false;
         memset(inj.refusals, 0, sizeof inj.refusals);
         inj.last_failure[0] = '\0';
         gp_process_memo_clear(&inj.refused);

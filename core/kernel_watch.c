@@ -19,6 +19,10 @@ static struct {
     GMutex lock;
     bool facts_known;
     gp_kernel_facts facts;
+    uint64_t refill_vaddr; /* where the recognised handler is */
+    /* Per vCPU: 1 while its root is unknown, for the refill's reader. */
+    struct qemu_plugin_scoreboard *score;
+    qemu_plugin_u64 unknown;
     bool recorded_known[MAX_VCPUS];
     uint64_t recorded[MAX_VCPUS];
     /* The registers a root write reads, found by name at translation. */
@@ -28,10 +32,29 @@ static struct {
     bool said_unrecognised;
 } watch;
 
+static void mark_all_unknown(void)
+{
+    int count = qemu_plugin_num_vcpus();
+    for (int i = 0; i < count; i++) {
+        qemu_plugin_u64_set(watch.unknown, (unsigned)i, 1);
+    }
+}
+
 void gp_kernel_watch_init(const gp_arch *arch)
 {
     watch.arch = arch;
     watch.roots = arch->paging ? arch->paging->kernel_roots : NULL;
+    if (watch.roots && watch.roots->refill_root_register) {
+        watch.score = qemu_plugin_scoreboard_new(sizeof(uint64_t));
+        watch.unknown = (qemu_plugin_u64){ watch.score, 0 };
+    }
+}
+
+void gp_kernel_watch_vcpu_init(unsigned vcpu_index)
+{
+    if (watch.score) {
+        qemu_plugin_u64_set(watch.unknown, vcpu_index, 1);
+    }
 }
 
 void gp_kernel_watch_reset(void)
@@ -43,6 +66,9 @@ void gp_kernel_watch_reset(void)
         watch.recorded_known[i] = false;
     }
     g_mutex_unlock(&watch.lock);
+    if (watch.score) {
+        mark_all_unknown();
+    }
 }
 
 static void on_root_write(unsigned int vcpu_index, void *userdata)
@@ -56,6 +82,9 @@ static void on_root_write(unsigned int vcpu_index, void *userdata)
     watch.recorded[vcpu_index] = value;
     watch.recorded_known[vcpu_index] = true;
     g_mutex_unlock(&watch.lock);
+    if (watch.score) {
+        qemu_plugin_u64_set(watch.unknown, vcpu_index, 0);
+    }
 }
 
 /* The register NAME as a root write's source, looked up once. */
@@ -96,9 +125,27 @@ static void look_at_refill_candidate(uint64_t vaddr)
     if (recognised && !watch.facts_known) {
         watch.facts = facts;
         watch.facts_known = true;
+        watch.refill_vaddr = vaddr;
     }
     watch.candidates_seen += !recognised;
     g_mutex_unlock(&watch.lock);
+}
+
+/* The block of the recognised handler that starts with the root in a
+ * register: read it there while the vCPU's root is unknown. */
+static void watch_refill_root(struct qemu_plugin_tb *tb, uint64_t vaddr)
+{
+    const char *name = watch.roots->refill_root_register;
+    g_mutex_lock(&watch.lock);
+    bool here = name && watch.facts_known &&
+                vaddr == watch.refill_vaddr + watch.roots->refill_root_offset;
+    g_mutex_unlock(&watch.lock);
+    gp_register *source = here ? source_register(name) : NULL;
+    if (source && qemu_plugin_tb_n_insns(tb) > 0) {
+        qemu_plugin_register_vcpu_insn_exec_cond_cb(qemu_plugin_tb_get_insn(tb, 0), on_root_write,
+                                                    QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_COND_EQ,
+                                                    watch.unknown, 1, source);
+    }
 }
 
 void gp_kernel_watch_translate_tb(struct qemu_plugin_tb *tb)
@@ -113,6 +160,7 @@ void gp_kernel_watch_translate_tb(struct qemu_plugin_tb *tb)
     if (watch.roots->is_refill_candidate(vaddr)) {
         look_at_refill_candidate(vaddr);
     }
+    watch_refill_root(tb, vaddr);
     if (!watch.roots->root_write_source) {
         return;
     }

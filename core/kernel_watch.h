@@ -17,6 +17,7 @@
 #include "qemu/qemu-plugin-api.h"
 
 void gp_kernel_watch_init(const gp_arch *arch);
+void gp_kernel_watch_vcpu_init(unsigned vcpu_index);
 
 /* Every new block: a kernel block may be the refill handler or hold a
  * root write. */

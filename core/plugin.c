@@ -67,6 +67,7 @@ static void on_vcpu_init(unsigned int vcpu_index, void *userdata)
     gp_trap_vcpu_init();
     gp_block_watch_vcpu_init(vcpu_index);
     gp_inject_vcpu_init(vcpu_index);
+    gp_kernel_watch_vcpu_init(vcpu_index);
     if (core.verbose) {
         g_autoptr(GArray) registers = qemu_plugin_get_registers();
         gp_log("vcpu %u of %s up, %u registers visible", vcpu_index, core.target,

@@ -157,6 +157,14 @@ typedef struct gp_kernel_roots {
      * the CP0 register that holds the root, or NULL. NULL field: the root
      * is only in memory (facts.root_pointer). */
     const char *(*root_write_source)(const uint8_t *bytes);
+    /* Where the refill handler holds that same value in a register: the
+     * block at the vector plus REFILL_ROOT_OFFSET starts with it in
+     * REFILL_ROOT_REGISTER (mips64: k1 = Context, past the handler's branch
+     * for kernel addresses). Read there while a vCPU's root is unknown (a
+     * snapshot revert: the next switch_mm may be far off in a busy guest);
+     * NULL: not needed. */
+    size_t refill_root_offset;
+    const char *refill_root_register;
     /* The walk's registers for CPU: from the root pointer in MEMORY, or
      * from RECORDED (the last root_write_source value on that vCPU; NULL
      * if none was seen since the last reset). */

@@ -148,6 +148,10 @@ static const gp_kernel_roots kernel_roots = {
     .refill_bytes = REFILL_WORDS * 4,
     .recognise_refill = recognise,
     .root_write_source = root_write_source,
+    /* After dmfc0 k1, Context in bnez's delay slot (words 2 and 3): the
+     * user-address path goes on at word 4 with Context in k1. */
+    .refill_root_offset = 16,
+    .refill_root_register = "k1",
     .roots = roots,
 };
 

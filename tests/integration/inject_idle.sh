@@ -3,7 +3,9 @@
 # foreground command makes no system call once restored.
 #   - A CPU-bound shell loop: a thread is taken over where it runs in user
 #     mode, steered to a system call instruction of its own code, and the
-#     loop ends with the right count, so no register of it was lost.
+#     loop ends with the right count, so no register of it was lost. (On
+#     mips64el the injector cannot know the loop's address space before its
+#     first system call: it takes that one.)
 #   - A foreground sleep: no process runs in user mode at all; the run
 #     fails with the message that says so, within inject_timeout.
 # arches: all
@@ -20,7 +22,13 @@ loop='i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done; echo $i >/tmp/loop.out'
     --core verbose=on -t 300 -c 'cat /tmp/loop.out' >"$WORK/loop" 2>&1 ||
     { cat "$WORK/loop"; fail "the run from the looping snapshot failed"; }
 grep -v ' returned ' "$WORK/loop"
-expect_contains "$WORK/loop" "outside a system call"
+case $ARCH in
+    # Its page-table root is in CP0 Context alone, which the kernel shows at
+    # a context switch or TLB refill; the restored loop causes neither, so
+    # the injector waits for the loop's first system call (docs/injection.md).
+    mips64el) expect_contains "$WORK/loop" "its system call" ;;
+    *) expect_contains "$WORK/loop" "outside a system call" ;;
+esac
 expect_contains "$WORK/loop" "Guest \`/etc\` file count: $expected"
 grep -qx 400000 "$WORK/loop" || fail "the shell loop did not end with its count: registers lost?"
 
