@@ -24,6 +24,7 @@ struct gp_apt {
     char *apt_config;    /* "APT_CONFIG=<dir>/apt.conf" */
     const char *env[3];  /* apt_config, "LC_ALL=C", NULL */
     gp_tool_log *log;
+    bool sources;        /* indexes source packages and arch-all ones only */
 };
 
 /* Index entry of one package, from `apt-cache show`. */
@@ -92,8 +93,9 @@ static bool write_if_changed(const char *path, const char *content, bool *change
     return true;
 }
 
-gp_apt *gp_apt_open(const char *cache_dir, const char *debian_arch, gp_tool_log *log,
-                    GError **error)
+/* WITH_SOURCES: the apt of gp_apt_open_sources. */
+static gp_apt *apt_open(const char *cache_dir, const char *debian_arch, bool with_sources,
+                        gp_tool_log *log, GError **error)
 {
     static const char *const tools[] = { "apt-get", "apt-cache", NULL };
     g_autoptr(GString) conf = g_string_new(NULL);
@@ -112,6 +114,7 @@ gp_apt *gp_apt_open(const char *cache_dir, const char *debian_arch, gp_tool_log 
 
     gp_apt *apt = g_new0(gp_apt, 1);
     apt->log = log;
+    apt->sources = with_sources;
     apt->dir = g_build_filename(cache_dir, "apt", debian_arch, NULL);
     apt->debs = g_build_filename(apt->dir, "debs", NULL);
     apt->stamp = g_build_filename(apt->dir, "updated", NULL);
@@ -149,21 +152,26 @@ gp_apt *gp_apt_open(const char *cache_dir, const char *debian_arch, gp_tool_log 
                            "Dir::State::status \"%s\";\n"
                            "Dir::Cache \"%s/cache\";\n"
                            "APT::Architecture \"%s\";\n"
-                           "APT::Architectures { \"%s\"; };\n"
+                           /* "all" fetches binary-all: for an architecture
+                            * the archive lacks, its only binary index. */
+                           "APT::Architectures { \"%s\";%s };\n"
                            "Acquire::Languages \"none\";\n"
                            /* Keep the lists compressed and skip the source
                             * package cache: 40 MB and 35 MB less per
                             * architecture, for well under a second. */
                            "Acquire::GzipIndexes \"true\";\n"
                            "Dir::Cache::srcpkgcache \"\";\n",
-                           etc, apt->dir, status, apt->dir, debian_arch, debian_arch);
+                           etc, apt->dir, status, apt->dir, debian_arch, debian_arch,
+                           with_sources ? " \"all\";" : "");
     if (geteuid() == 0) {
         /* Otherwise apt warns that it cannot drop to the _apt user for
          * files in a directory _apt cannot write. */
         g_string_append(conf, "APT::Sandbox::User \"root\";\n");
     }
     g_autofree char *src = g_strdup_printf("deb [signed-by=" KEYRING "] " ARCHIVE_URL
-                                           " " SUITE " main\n");
+                                           " " SUITE " main\n%s",
+                                           with_sources ? "deb-src [signed-by=" KEYRING "] "
+                                                     ARCHIVE_URL " " SUITE " main\n" : "");
     if (!write_if_changed(config, conf->str, &changed_conf, error) ||
         !write_if_changed(sources, src, &changed_sources, error)) {
         gp_apt_free(apt);
@@ -175,17 +183,30 @@ gp_apt *gp_apt_open(const char *cache_dir, const char *debian_arch, gp_tool_log 
     return apt;
 }
 
-/* Whether a Packages index for this architecture is on disk. */
+gp_apt *gp_apt_open(const char *cache_dir, const char *debian_arch, gp_tool_log *log,
+                    GError **error)
+{
+    return apt_open(cache_dir, debian_arch, false, log, error);
+}
+
+gp_apt *gp_apt_open_sources(const char *cache_dir, const char *debian_arch, gp_tool_log *log,
+                            GError **error)
+{
+    return apt_open(cache_dir, debian_arch, true, log, error);
+}
+
+/* Whether the indexes this apt needs are on disk: a Packages index, and
+ * for a sources apt a Sources index too. */
 static bool have_lists(const gp_apt *apt)
 {
     g_autoptr(GDir) d = g_dir_open(apt->lists, 0, NULL);
     const char *name;
+    bool packages = false, sources = !apt->sources;
     while (d && (name = g_dir_read_name(d)) != NULL) {
-        if (strstr(name, "_Packages")) {
-            return true;
-        }
+        packages = packages || strstr(name, "_Packages") != NULL;
+        sources = sources || strstr(name, "_Sources") != NULL;
     }
-    return false;
+    return packages && sources;
 }
 
 bool gp_apt_update(gp_apt *apt, gint64 max_age, GError **error)
@@ -356,7 +377,7 @@ static void prune(gp_apt *apt, GHashTable *keep)
     }
 }
 
-GPtrArray *gp_apt_download(gp_apt *apt, const char *const *packages, GError **error)
+GPtrArray *gp_apt_lookup(gp_apt *apt, const char *const *packages, GError **error)
 {
     g_autoptr(GPtrArray) show = g_ptr_array_new();
     g_autofree char *out = NULL;
@@ -376,8 +397,6 @@ GPtrArray *gp_apt_download(gp_apt *apt, const char *const *packages, GError **er
 
     g_autoptr(GArray) records = parse_records(out);
     g_autoptr(GPtrArray) debs = g_ptr_array_new_with_free_func((GDestroyNotify)gp_apt_deb_free);
-    g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GHashTable) keep = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
     for (const char *const *p = packages; *p; p++) {
         const record *r = NULL;
@@ -399,13 +418,27 @@ GPtrArray *gp_apt_download(gp_apt *apt, const char *const *packages, GError **er
         deb->version = g_strdup(r->version);
         deb->sha256 = g_ascii_strdown(r->sha256, -1);
         deb->path = g_build_filename(apt->debs, name, NULL);
+        deb->verified = deb_matches(deb->path, r);
         g_ptr_array_add(debs, deb);
-        g_hash_table_add(keep, g_strdup(name));
-        if (deb_matches(deb->path, r)) {
-            deb->verified = true;
-        } else {
+    }
+    return g_steal_pointer(&debs);
+}
+
+GPtrArray *gp_apt_download(gp_apt *apt, const char *const *packages, GError **error)
+{
+    g_autoptr(GPtrArray) debs = gp_apt_lookup(apt, packages, error);
+    if (!debs) {
+        return NULL;
+    }
+    g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GHashTable) keep = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+    for (guint i = 0; i < debs->len; i++) {
+        const gp_apt_deb *deb = g_ptr_array_index(debs, i);
+        g_hash_table_add(keep, g_path_get_basename(deb->path));
+        if (!deb->verified) {
             g_unlink(deb->path); /* truncated or corrupted: fetch again */
-            g_ptr_array_add(missing, g_strdup_printf("%s=%s", r->package, r->version));
+            g_ptr_array_add(missing, g_strdup_printf("%s=%s", deb->package, deb->version));
         }
     }
 
@@ -444,4 +477,82 @@ GPtrArray *gp_apt_download(gp_apt *apt, const char *const *packages, GError **er
     }
     prune(apt, keep);
     return g_steal_pointer(&debs);
+}
+
+/* The .dsc files in DIR. */
+static GPtrArray *dsc_files(const char *dir)
+{
+    GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name(d)) != NULL) {
+        if (g_str_has_suffix(name, ".dsc")) {
+            g_ptr_array_add(found, g_strdup(name));
+        }
+    }
+    return found;
+}
+
+char *gp_apt_source_version(gp_apt *apt, const char *source, GError **error)
+{
+    /* Asking where apt-get source would fetch the .dsc from names the
+     * candidate version the way apt picks it, without a download. It runs
+     * in an empty directory: a file already in the current one is left
+     * out of the list. */
+    const char *const argv[] = { "apt-get", "-q", "source", "--print-uris", source, NULL };
+    g_autofree char *out = NULL;
+    if (!apt->sources) {
+        g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IMAGE,
+                    "internal error: %s has no source index", apt->dir);
+        return NULL;
+    }
+    g_autofree char *empty = g_dir_make_tmp("guestplug-apt-XXXXXX", error);
+    if (!empty) {
+        return NULL;
+    }
+    bool ran = gp_tool_run(apt->log, argv, empty, apt->env, &out, error);
+    g_rmdir(empty);
+    if (!ran) {
+        g_prefix_error(error, "looking up the source package %s in the " SUITE " index: ",
+                       source);
+        return NULL;
+    }
+    g_autofree char *prefix = g_strconcat(source, "_", NULL);
+    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        /* 'URL' NAME SIZE SHA256:... */
+        g_auto(GStrv) words = g_strsplit(*l, " ", -1);
+        if (g_strv_length(words) >= 2 && g_str_has_prefix(words[1], prefix) &&
+            g_str_has_suffix(words[1], ".dsc")) {
+            const char *version = words[1] + strlen(prefix);
+            return g_strndup(version, strlen(version) - strlen(".dsc"));
+        }
+    }
+    g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IMAGE,
+                "the " SUITE " source index has no source package %s", source);
+    return NULL;
+}
+
+char *gp_apt_fetch_source(gp_apt *apt, const char *source, const char *dir, GError **error)
+{
+    const char *const argv[] = { "apt-get", "-q", "source", "--download-only", source, NULL };
+    if (!apt->sources) {
+        g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IMAGE,
+                    "internal error: %s has no source index", apt->dir);
+        return NULL;
+    }
+    /* apt-get checks every file against the SHA256 of the signed index. */
+    if (!gp_tool_run(apt->log, argv, dir, apt->env, NULL, error)) {
+        g_prefix_error(error, "downloading the source package %s failed: ", source);
+        gp_tool_error_hint(error, NETWORK_FIX);
+        return NULL;
+    }
+    g_autoptr(GPtrArray) dscs = dsc_files(dir);
+    if (dscs->len != 1) {
+        g_set_error(error, GP_RUN_ERROR, GP_RUN_ERROR_IMAGE,
+                    "apt-get source %s left %u .dsc files in %s; expected exactly one",
+                    source, dscs->len, dir);
+        return NULL;
+    }
+    return g_build_filename(dir, g_ptr_array_index(dscs, 0), NULL);
 }

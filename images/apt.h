@@ -45,6 +45,12 @@ typedef struct gp_apt_deb {
  * Debian archive keyring exist. */
 gp_apt *gp_apt_open(const char *cache_dir, const char *debian_arch, gp_tool_log *log,
                     GError **error);
+/* As gp_apt_open, for an architecture the archive has no binary packages
+ * for (mips in bookworm), whose image is built from sources: it indexes
+ * bookworm's source packages and its packages of architecture all
+ * (linux-source-6.1, libc6-mips-cross) only. */
+gp_apt *gp_apt_open_sources(const char *cache_dir, const char *debian_arch, gp_tool_log *log,
+                            GError **error);
 void gp_apt_free(gp_apt *apt);
 
 /* Runs `apt-get update` unless the lists are younger than MAX_AGE seconds.
@@ -63,6 +69,20 @@ char *gp_apt_first_depends(gp_apt *apt, const char *package, const char *prefix,
  * array of gp_apt_deb in the order of PACKAGES. */
 GPtrArray *gp_apt_download(gp_apt *apt, const char *const *packages, GError **error);
 
+/* What gp_apt_download would fetch, without fetching it: the candidate of
+ * every package in PACKAGES, its path in debs/ and whether the file there
+ * already is it (verified). */
+GPtrArray *gp_apt_lookup(gp_apt *apt, const char *const *packages, GError **error);
+
 void gp_apt_deb_free(gp_apt_deb *deb);
+
+/* Of an apt from gp_apt_open_sources: the version (without epoch) of the
+ * source package SOURCE that gp_apt_fetch_source would fetch. */
+char *gp_apt_source_version(gp_apt *apt, const char *source, GError **error);
+
+/* Of an apt from gp_apt_open_sources: downloads source package SOURCE
+ * (its .dsc and tarballs, checked against the signed index) into DIR and
+ * returns the path of its .dsc. */
+char *gp_apt_fetch_source(gp_apt *apt, const char *source, const char *dir, GError **error);
 
 #endif

@@ -6,17 +6,23 @@
  * this file only knows *how*: fetch with a private apt, unpack with
  * dpkg-deb and tar, configure with image_setup, archive with cpio. It also
  * runs every build (lock, partial directory, rename into place); the debian
- * userland's steps are in image_debian.c.
+ * userland's steps are in image_debian.c. An architecture that Debian has
+ * no packages for (gp_arch_source_build) takes two more steps, which build
+ * its kernel and busybox from source (kernel_source.h, busybox_source.h),
+ * and its root filesystem borrows another's packages (source_userland.h).
  */
 #include "image.h"
 
 #include "apt.h"
+#include "busybox_source.h"
 #include "cpio.h"
 #include "error.h"
 #include "image_build.h"
 #include "image_setup.h"
 #include "image_tool.h"
+#include "kernel_source.h"
 #include "paths.h"
+#include "source_userland.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +35,8 @@
 #include <unistd.h>
 
 #define BUSYBOX_STEPS 7
+/* The same, with the kernel and busybox built from source. */
+#define SOURCE_STEPS 8
 #define LISTS_MAX_AGE (24 * 60 * 60)
 /* The guest never sees the disk; it only needs to be a qcow2 so savevm has
  * somewhere to put the VM state, which does not count against this size. */
@@ -53,6 +61,15 @@ typedef struct build {
     char *kernel_pkg; /* linux-image-6.1.0-50-amd64 */
     GPtrArray *debs;  /* gp_apt_deb: kernel first, then pkgs in order */
     GArray *nodes;    /* gp_cpio_node */
+    /* Only for an architecture built from source (arch->source_build),
+     * whose apt and debs above are those of source_build->packages_arch: */
+    gp_apt *sources;                  /* bookworm's sources and arch-all packages */
+    gp_source_userland *stand_ins;    /* images/source-build */
+    gp_kernel_source *kernel_source;
+    gp_busybox_source *busybox_source;
+    gp_apt_deb *cross_libc;           /* downloaded through sources */
+    gp_apt_deb *kernel_source_deb;    /* downloaded only when the kernel is built */
+    char *busybox;                    /* tmp/busybox, the built one, until unpacked */
 } build;
 
 static void recipe_pkg_free(gpointer p)
@@ -83,6 +100,13 @@ static void build_clear(build *b)
     if (b->nodes) {
         g_array_unref(b->nodes);
     }
+    gp_apt_free(b->sources);
+    gp_source_userland_free(b->stand_ins);
+    gp_kernel_source_free(b->kernel_source);
+    gp_busybox_source_free(b->busybox_source);
+    gp_apt_deb_free(b->cross_libc);
+    gp_apt_deb_free(b->kernel_source_deb);
+    g_free(b->busybox);
     g_free(b->job.label);
 }
 
@@ -221,16 +245,86 @@ static const gp_apt_deb *deb_of(build *b, guint index)
     return g_ptr_array_index(b->debs, index);
 }
 
+/* The Debian architecture whose packages the image is made of. */
+static const char *packages_arch(const build *b)
+{
+    const gp_arch_source_build *how = b->job.arch->source_build;
+    return how ? how->packages_arch : b->job.arch->debian_arch;
+}
+
 static bool step_index(build *b, GError **error)
 {
-    step(b, "updating the %s package index (bookworm)", b->job.arch->debian_arch);
-    b->apt = gp_apt_open(b->cache, b->job.arch->debian_arch, b->job.log, error);
-    return b->apt && gp_apt_update(b->apt, LISTS_MAX_AGE, error);
+    const gp_arch_info *arch = b->job.arch;
+    if (arch->source_build) {
+        step(b, "updating the %s package index and the source index (bookworm has no %s "
+             "packages)", packages_arch(b), arch->debian_arch);
+    } else {
+        step(b, "updating the %s package index (bookworm)", arch->debian_arch);
+    }
+    b->apt = gp_apt_open(b->cache, packages_arch(b), b->job.log, error);
+    if (!b->apt || !gp_apt_update(b->apt, LISTS_MAX_AGE, error)) {
+        return false;
+    }
+    if (!arch->source_build) {
+        return true;
+    }
+    b->sources = gp_apt_open_sources(b->cache, arch->debian_arch, b->job.log, error);
+    return b->sources && gp_apt_update(b->sources, LISTS_MAX_AGE, error);
+}
+
+/* For an architecture built from source: works out whether its kernel and
+ * busybox are kept from an earlier build, and downloads through the
+ * sources apt what is needed: the cross C library and, unless the kernel
+ * is kept, the kernel source (140 MB). */
+static bool download_sources(build *b, GError **error)
+{
+    b->kernel_source = gp_kernel_source_new(&b->job, b->sources, deb_of(b, 0), error);
+    if (!b->kernel_source) {
+        return false;
+    }
+    if (gp_source_userland_wants_busybox(b->stand_ins)) {
+        b->busybox_source = gp_busybox_source_new(&b->job, b->sources, error);
+        if (!b->busybox_source) {
+            return false;
+        }
+    }
+    g_autofree char *cross_libc = gp_source_userland_cross_libc(&b->job);
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    if (gp_source_userland_wants_cross_libc(b->stand_ins)) {
+        g_ptr_array_add(names, cross_libc);
+    }
+    bool build_kernel = !gp_kernel_source_cached(b->kernel_source);
+    if (build_kernel) {
+        g_ptr_array_add(names, gp_kernel_source_package(b->kernel_source)->package);
+    }
+    if (names->len == 0) {
+        return true;
+    }
+    g_ptr_array_add(names, NULL);
+    g_autoptr(GPtrArray) debs = gp_apt_download(b->sources, (const char *const *)names->pdata,
+                                                error);
+    if (!debs) {
+        return false;
+    }
+    if (build_kernel) {
+        b->kernel_source_deb = g_ptr_array_steal_index(debs, debs->len - 1);
+    }
+    if (debs->len > 0) {
+        b->cross_libc = g_ptr_array_steal_index(debs, 0);
+    }
+    return true;
 }
 
 static bool step_download(build *b, GError **error)
 {
-    step(b, "downloading %u packages (kernel: %s)", b->pkgs->len + 1, b->job.arch->kernel_package);
+    if (b->job.arch->source_build) {
+        step(b, "downloading %u %s packages (kernel configuration: %s) and what %s is built "
+             "from", b->pkgs->len + 1, packages_arch(b), b->job.arch->kernel_package,
+             b->job.arch->name);
+    } else {
+        step(b, "downloading %u packages (kernel: %s)", b->pkgs->len + 1,
+             b->job.arch->kernel_package);
+    }
     b->kernel_pkg = gp_apt_first_depends(b->apt, b->job.arch->kernel_package, "linux-image-", error);
     if (!b->kernel_pkg) {
         return false;
@@ -242,8 +336,12 @@ static bool step_download(build *b, GError **error)
         g_ptr_array_add(names, r->name);
     }
     g_ptr_array_add(names, NULL);
+    /* Built from source, the image does not use the packages something
+     * stands in for, but downloads them all the same: the .debs in that
+     * apt's directory are those of packages_arch's own image too, and
+     * gp_apt_download deletes those a smaller set leaves out. */
     b->debs = gp_apt_download(b->apt, (const char *const *)names->pdata, error);
-    return b->debs != NULL;
+    return b->debs != NULL && (!b->job.arch->source_build || download_sources(b, error));
 }
 
 static bool step_kernel(build *b, GError **error)
@@ -290,9 +388,55 @@ static bool step_kernel(build *b, GError **error)
     return gp_image_remove_tree(unpack, error);
 }
 
+static bool step_kernel_source(build *b, GError **error)
+{
+    const gp_apt_deb *source = gp_kernel_source_package(b->kernel_source);
+    g_autofree char *dest = g_build_filename(b->tmp, "vmlinuz", NULL);
+    if (gp_kernel_source_cached(b->kernel_source)) {
+        step(b, "kernel: the one built earlier from %s %s", source->package, source->version);
+    } else {
+        step(b, "kernel: building it from %s %s with %s's configuration", source->package,
+             source->version, b->kernel_pkg);
+    }
+    return gp_kernel_source_install(b->kernel_source, b->kernel_source_deb, dest, error);
+}
+
+static bool step_busybox_source(build *b, GError **error)
+{
+    if (!b->busybox_source) {
+        step(b, "busybox: not wanted (%s/source-build)", b->recipe);
+        return true;
+    }
+    const char *version = gp_busybox_source_version(b->busybox_source);
+    if (gp_busybox_source_cached(b->busybox_source)) {
+        step(b, "busybox: the one built earlier from Debian's busybox %s source", version);
+    } else {
+        step(b, "busybox: building it from Debian's busybox %s source", version);
+    }
+    b->busybox = g_build_filename(b->tmp, "busybox", NULL);
+    return gp_busybox_source_install(b->busybox_source, b->sources, b->busybox, error);
+}
+
+/* Built from source: images/exclude and the recipe's leave-out patterns. */
+static GStrv all_excludes(const build *b)
+{
+    g_autoptr(GStrvBuilder) all = g_strv_builder_new();
+    g_strv_builder_addv(all, (const char **)b->excludes);
+    if (b->stand_ins) {
+        g_strv_builder_addv(all, (const char **)gp_source_userland_leave_out(b->stand_ins));
+    }
+    return g_strv_builder_end(all);
+}
+
 static bool step_unpack(build *b, GError **error)
 {
-    step(b, "unpacking %u packages into the root filesystem", b->pkgs->len);
+    g_auto(GStrv) excludes = all_excludes(b);
+    if (b->stand_ins) {
+        step(b, "unpacking %u %s packages into the root filesystem, without their programs",
+             b->pkgs->len, packages_arch(b));
+    } else {
+        step(b, "unpacking %u packages into the root filesystem", b->pkgs->len);
+    }
     /* Explicit chmod: the guest's "/" must not depend on our umask. */
     if (g_mkdir(b->root, 0755) != 0 || chmod(b->root, 0755) != 0) {
         return fail(error, "cannot create %s: %s", b->root, g_strerror(errno));
@@ -303,6 +447,9 @@ static bool step_unpack(build *b, GError **error)
         const char *const dpkg[] = { "dpkg-deb", "--fsys-tarfile", deb->path, NULL };
         g_autoptr(GPtrArray) tar = g_ptr_array_new_with_free_func(g_free);
 
+        if (b->stand_ins && gp_source_userland_replaces(b->stand_ins, r->name)) {
+            continue;
+        }
         /* -p keeps modes (setuid bits included) even for a user whose umask
          * would strip them; owners are dropped because the cpio writer
          * makes everything root's anyway. */
@@ -311,7 +458,7 @@ static bool step_unpack(build *b, GError **error)
         for (const char *const *a = fixed; *a; a++) {
             g_ptr_array_add(tar, g_strdup(*a));
         }
-        for (char **e = b->excludes; *e; e++) {
+        for (char **e = excludes; *e; e++) {
             g_ptr_array_add(tar, g_strconcat("--exclude=", *e, NULL));
         }
         for (char **m = r->members; *m; m++) {
@@ -326,6 +473,17 @@ static bool step_unpack(build *b, GError **error)
             }
             return false;
         }
+    }
+    if (!b->stand_ins) {
+        return true;
+    }
+    if (!gp_source_userland_finish(b->stand_ins, &b->job, b->root, b->busybox, b->cross_libc,
+                                   (const char *const *)excludes, error)) {
+        return false;
+    }
+    /* Not part of the image directory it is in. */
+    if (b->busybox && g_unlink(b->busybox) != 0) {
+        return fail(error, "cannot delete %s: %s", b->busybox, g_strerror(errno));
     }
     return true;
 }
@@ -396,8 +554,30 @@ static bool write_manifest(build *b, GError **error)
     g_autofree char *path = g_build_filename(b->tmp, "packages.txt", NULL);
     g_autoptr(GString) s = g_string_new("# package version sha256 (Debian bookworm, ");
     g_string_append_printf(s, "%s)\n", b->job.arch->debian_arch);
+    if (b->stand_ins) {
+        const gp_apt_deb *k = gp_kernel_source_package(b->kernel_source);
+        g_string_append_printf(s, "# Debian has no %s packages: built from source\n",
+                               b->job.arch->debian_arch);
+        g_string_append_printf(s, "%s %s %s\n", k->package, k->version, k->sha256);
+        if (b->busybox_source) {
+            g_string_append_printf(s, "busybox-source %s -\n",
+                                   gp_busybox_source_version(b->busybox_source));
+        }
+        if (b->cross_libc) {
+            g_string_append_printf(s, "%s %s %s\n", b->cross_libc->package,
+                                   b->cross_libc->version, b->cross_libc->sha256);
+        }
+        g_string_append_printf(s, "# %s's, without programs (the kernel's: its "
+                               "configuration only)\n", packages_arch(b));
+    }
     for (guint i = 0; i < b->debs->len; i++) {
         const gp_apt_deb *d = deb_of(b, i);
+        if (b->stand_ins && i > 0) {
+            const recipe_pkg *r = g_ptr_array_index(b->pkgs, i - 1);
+            if (gp_source_userland_replaces(b->stand_ins, r->name)) {
+                continue;
+            }
+        }
         g_string_append_printf(s, "%s %s %s\n", d->package, d->version, d->sha256);
     }
     return g_file_set_contents(path, s->str, (gssize)s->len, error);
@@ -405,6 +585,11 @@ static bool write_manifest(build *b, GError **error)
 
 static bool (*const busybox_steps[BUSYBOX_STEPS])(build *, GError **) = {
     step_index, step_download, step_kernel, step_unpack, step_configure, step_initrd, step_disk,
+};
+
+static bool (*const source_steps[SOURCE_STEPS])(build *, GError **) = {
+    step_index, step_download, step_kernel_source, step_busybox_source, step_unpack,
+    step_configure, step_initrd, step_disk,
 };
 
 /* Takes the per-image lock, waiting (and saying so) if another build
@@ -468,8 +653,16 @@ static bool build_busybox(build *b, GError **error)
         return false;
     }
     b->root = g_build_filename(b->tmp, "root", NULL);
-    for (int i = 0; i < BUSYBOX_STEPS; i++) {
-        if (!busybox_steps[i](b, error)) {
+    if (b->job.arch->source_build) {
+        b->stand_ins = gp_source_userland_load(b->recipe, error);
+        if (!b->stand_ins) {
+            return false;
+        }
+    }
+    for (int i = 0; i < b->job.n_steps; i++) {
+        bool (*run_step)(build *, GError **) =
+            b->stand_ins ? source_steps[i] : busybox_steps[i];
+        if (!run_step(b, error)) {
             return false;
         }
     }
@@ -484,7 +677,9 @@ static bool run_build(build *b, gp_image *image, GError **error)
     bool debian = b->job.userland->root_disk;
     b->job.name = image->name;
     b->job.dir = image->dir;
-    b->job.n_steps = debian ? GP_IMAGE_DEBIAN_STEPS : BUSYBOX_STEPS;
+    b->job.n_steps = debian                  ? GP_IMAGE_DEBIAN_STEPS
+                     : b->job.arch->source_build ? SOURCE_STEPS
+                                                 : BUSYBOX_STEPS;
     b->job.start = g_get_monotonic_time();
     b->job.log = gp_tool_log_open(log_path, error);
     if (!b->job.log) {

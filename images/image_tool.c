@@ -224,13 +224,18 @@ static void print_progress(const char *prefix, const char *line)
     fprintf(stderr, "%s%.*s\n", prefix, length, line);
 }
 
-bool gp_tool_run_reporting(gp_tool_log *log, const char *const *argv, const char *const *env,
-                           const char *progress_mark, const char *prefix, GError **error)
+bool gp_tool_run_lines(gp_tool_log *log, const char *const *argv, const char *cwd,
+                       const char *const *env, gp_tool_line_func each_line, void *data,
+                       GError **error)
 {
+    /* Without a STDIN flag, GSubprocess gives the tool /dev/null. */
     g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new(
         G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
     g_autofree char *cmd = command_line(argv);
 
+    if (cwd) {
+        g_subprocess_launcher_set_cwd(l, cwd);
+    }
     for (const char *const *e = env; e && *e; e++) {
         const char *eq = strchr(*e, '=');
         g_autofree char *name = g_strndup(*e, eq ? (gsize)(eq - *e) : strlen(*e));
@@ -252,8 +257,8 @@ bool gp_tool_run_reporting(gp_tool_log *log, const char *const *argv, const char
      * are bytes (a maintainer script may print anything). */
     while ((line = g_data_input_stream_read_line(lines, NULL, NULL, &read_error))) {
         gp_tool_log_printf(log, "%s\n", line);
-        if (g_str_has_prefix(line, progress_mark)) {
-            print_progress(prefix, line + strlen(progress_mark));
+        if (each_line) {
+            each_line(line, data);
         }
         g_free(line);
     }
@@ -267,6 +272,26 @@ bool gp_tool_run_reporting(gp_tool_log *log, const char *const *argv, const char
         return false;
     }
     return check_exit(log, p, argv, since, error);
+}
+
+typedef struct progress_marks {
+    const char *mark;
+    const char *prefix;
+} progress_marks;
+
+static void print_marked(const char *line, void *data)
+{
+    const progress_marks *marks = data;
+    if (g_str_has_prefix(line, marks->mark)) {
+        print_progress(marks->prefix, line + strlen(marks->mark));
+    }
+}
+
+bool gp_tool_run_reporting(gp_tool_log *log, const char *const *argv, const char *const *env,
+                           const char *progress_mark, const char *prefix, GError **error)
+{
+    progress_marks marks = { progress_mark, prefix };
+    return gp_tool_run_lines(log, argv, NULL, env, print_marked, &marks, error);
 }
 
 bool gp_tool_pipe(gp_tool_log *log, const char *const *producer, const char *const *consumer,

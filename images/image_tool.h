@@ -40,6 +40,17 @@ bool gp_tool_run(gp_tool_log *log, const char *const *argv, const char *cwd,
 bool gp_tool_run_reporting(gp_tool_log *log, const char *const *argv, const char *const *env,
                            const char *progress_mark, const char *prefix, GError **error);
 
+/* Called with each line a tool writes (stdout and stderr, without the
+ * newline), after the line went to the log. */
+typedef void (*gp_tool_line_func)(const char *line, void *data);
+
+/* As gp_tool_run without STDOUT_TEXT, for a tool that takes minutes and
+ * whose progress can only be told from its output (make): each line goes
+ * to the log, then to EACH_LINE. stdin is /dev/null. */
+bool gp_tool_run_lines(gp_tool_log *log, const char *const *argv, const char *cwd,
+                       const char *const *env, gp_tool_line_func each_line, void *data,
+                       GError **error);
+
 /* Runs PRODUCER | CONSUMER, both with stderr to the log; fails if either
  * fails. */
 bool gp_tool_pipe(gp_tool_log *log, const char *const *producer,

@@ -43,21 +43,30 @@ static const gp_qemu_target qemu_targets[] = {
     { "xtensaeb", GP_SUPPORT_PLAIN },
 };
 
+/* Debian bookworm has no big-endian mips architecture, so its image is
+ * built from bookworm's sources (guest-images.md §2.5): the kernel with
+ * the configuration of mipsel's 4kc-malta flavour turned big-endian. */
+static const gp_arch_source_build mips_source_build = {
+    "mipsel", "linux-source-6.1", "mips", "mips-linux-gnu",
+};
+
 /* Facts from shared/reference/guest-images.md §1.1: each pairing boots a
  * Debian bookworm kernel under TCG to a shell on the serial console. */
 static const gp_arch_info arch_table[] = {
     { "x86_64", "amd64", "linux-image-amd64", "qemu-system-x86_64",
-      "pc", "qemu64", "ttyS0" },
+      "pc", "qemu64", "ttyS0", NULL },
     { "i386", "i386", "linux-image-686", "qemu-system-i386",
-      "pc", NULL, "ttyS0" },
+      "pc", NULL, "ttyS0", NULL },
     { "aarch64", "arm64", "linux-image-arm64", "qemu-system-aarch64",
-      "virt", "cortex-a57", "ttyAMA0" },
+      "virt", "cortex-a57", "ttyAMA0", NULL },
     { "arm", "armhf", "linux-image-armmp-lpae", "qemu-system-arm",
-      "virt", "cortex-a15", "ttyAMA0" },
+      "virt", "cortex-a15", "ttyAMA0", NULL },
+    { "mips", "mips", "linux-image-4kc-malta", "qemu-system-mips",
+      "malta", "24Kf", "ttyS0", &mips_source_build },
     { "mipsel", "mipsel", "linux-image-4kc-malta", "qemu-system-mipsel",
-      "malta", "24Kf", "ttyS0" },
+      "malta", "24Kf", "ttyS0", NULL },
     { "mips64el", "mips64el", "linux-image-5kc-malta", "qemu-system-mips64el",
-      "malta", "MIPS64R2-generic", "ttyS0" },
+      "malta", "MIPS64R2-generic", "ttyS0", NULL },
 };
 
 const gp_qemu_target *gp_qemu_target_lookup(const char *name)
@@ -121,7 +130,7 @@ const gp_arch_info *gp_arch_lookup(const char *name)
 
 const char *gp_arch_names(void)
 {
-    return "x86_64, i386, aarch64, arm, mipsel, mips64el";
+    return "x86_64, i386, aarch64, arm, mips, mipsel, mips64el";
 }
 
 const gp_qemu_target *gp_arch_target(const gp_arch_info *arch)

@@ -44,14 +44,40 @@ char *gp_qemu_target_refuse_core(const gp_qemu_target *target, bool generic);
  * generic architectures; for --help. Static storage. */
 const char *gp_arch_support_summary(void);
 
+/*
+ * How the generic image of an architecture that Debian bookworm has no
+ * packages for (mips) is made instead: its kernel and busybox are built
+ * from Debian's source packages with Debian's cross compiler, its C
+ * library is the cross compiler's, and every other file of the root
+ * filesystem is taken from the packages of a related architecture that
+ * has them, without their programs (images/source_build.h).
+ */
+typedef struct gp_arch_source_build {
+    /* The Debian architecture whose packages lend the kernel's
+     * configuration (kernel_package's /boot/config-*) and the root
+     * filesystem's data and configuration files: "mipsel". */
+    const char *packages_arch;
+    const char *kernel_source; /* arch-all source package: "linux-source-6.1" */
+    const char *linux_arch;    /* the kernel's ARCH=: "mips" */
+    /* Debian's cross toolchain for debian_arch: CROSS_COMPILE is
+     * "TRIPLET-" (gcc-TRIPLET), the C library libc6-<debian_arch>-cross. */
+    const char *cross_triplet; /* "mips-linux-gnu" */
+} gp_arch_source_build;
+
 typedef struct gp_arch_info {
     const char *name;           /* guestplug name: "x86_64", "i386", ... */
     const char *debian_arch;    /* Debian architecture: "amd64", ... */
-    const char *kernel_package; /* meta package: "linux-image-amd64" */
+    /* Meta package: "linux-image-amd64". With source_build, the package
+     * of source_build->packages_arch whose configuration the kernel is
+     * built with. */
+    const char *kernel_package;
     const char *qemu_binary;    /* "qemu-system-x86_64" */
     const char *machine;        /* -M value */
     const char *cpu;            /* -cpu value, NULL for the machine default */
     const char *console;        /* kernel console device: "ttyS0" */
+    /* NULL: the image is made of debian_arch's own bookworm packages.
+     * Otherwise Debian has none for it, and this says how it is built. */
+    const gp_arch_source_build *source_build;
 } gp_arch_info;
 
 /* The row for NAME, or NULL when guestplug has no generic image for it. */
