@@ -30,6 +30,41 @@
 #define STATUS_USER_EXL 0x12 /* KSU = 2 (user), EXL: eret drops to user mode */
 #define EXCCODE_SYS 8
 
+# Zeroes the words from $t0 up to $t1 (clobbers $t0, $t2).
+.macro zero_words
+1:  sltu $t2, $t0, $t1
+    beqz $t2, 2f
+    nop
+    sw $zero, 0($t0)
+    b 1b
+    addiu $t0, $t0, 4
+2:
+.endm
+
+# The first 20 words of the refill handler below, also the decoy's.
+.macro refill_walk
+    mfc0 $k1, CP0_CONTEXT
+    lui $k0, %hi(pgd_current)
+    srl $k1, $k1, 23
+    addu $k1, $k0, $k1
+    mfc0 $k0, CP0_BADVADDR
+    lw $k1, %lo(pgd_current)($k1)
+    srl $k0, $k0, 22
+    sll $k0, $k0, 2
+    addu $k1, $k1, $k0
+    mfc0 $k0, CP0_CONTEXT
+    lw $k1, 0($k1)
+    srl $k0, $k0, 1
+    andi $k0, $k0, 0xff8
+    addu $k1, $k1, $k0
+    lw $k0, 0($k1)
+    lw $k1, 4($k1)
+    srl $k0, $k0, 6
+    mtc0 $k0, CP0_ENTRYLO0
+    srl $k1, $k1, 6
+    mtc0 $k1, CP0_ENTRYLO1
+.endm
+
     .set noreorder
     .set noat
 
@@ -46,25 +81,15 @@ _start:
     # Zero the kernel's .bss (its stack is there, still unused) ...
     la $t0, __kbss_start
     la $t1, __kbss_end
-1:  sltu $t2, $t0, $t1
-    beqz $t2, 2f
-    nop
-    sw $zero, 0($t0)
-    b 1b
-    addiu $t0, $t0, 4
+    zero_words
     # ... and the user image's, through KSEG0 (kuseg is not mapped yet).
-2:  la $t0, __bss_start
+    la $t0, __bss_start
     la $t1, __bss_end
     li $t3, MIPS_KSEG0
     or $t0, $t0, $t3
     or $t1, $t1, $t3
-3:  sltu $t2, $t0, $t1
-    beqz $t2, 4f
-    nop
-    sw $zero, 0($t0)
-    b 3b
-    addiu $t0, $t0, 4
-4:  jal mips_kernel_main
+    zero_words
+    jal mips_kernel_main
     move $a0, $s0
     # Into the user process: EPC = user_entry, Status user mode with EXL.
     la $k0, user_entry
@@ -92,30 +117,6 @@ hermetic_exit:
     .balign 4096
     .globl vectors
 vectors:
-# The first 20 words of the refill handler below, also the decoy's.
-.macro refill_walk
-    mfc0 $k1, CP0_CONTEXT
-    lui $k0, %hi(pgd_current)
-    srl $k1, $k1, 23
-    addu $k1, $k0, $k1
-    mfc0 $k0, CP0_BADVADDR
-    lw $k1, %lo(pgd_current)($k1)
-    srl $k0, $k0, 22
-    sll $k0, $k0, 2
-    addu $k1, $k1, $k0
-    mfc0 $k0, CP0_CONTEXT
-    lw $k1, 0($k1)
-    srl $k0, $k0, 1
-    andi $k0, $k0, 0xff8
-    addu $k1, $k1, $k0
-    lw $k0, 0($k1)
-    lw $k1, 4($k1)
-    srl $k0, $k0, 6
-    mtc0 $k0, CP0_ENTRYLO0
-    srl $k1, $k1, 6
-    mtc0 $k1, CP0_ENTRYLO1
-.endm
-
 # The refill handler, word for word what Debian's 4kc-malta kernel writes
 # for a 24Kf (arch/mips/mm/tlbex.c), with our pgd_current in the two
 # immediates. pgd_current[cpu] (cpu from Context.PTEBase, 0 here) -> pgd,
