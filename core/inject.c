@@ -184,9 +184,10 @@ static char *timeout_reason(void)
         return g_strdup_printf(
             "injection timed out after %u s: no guest process made a system call, and the "
             "kernel has not shown where the running process's page tables are since the "
-            "snapshot was restored (mips64el learns it at the next context switch or TLB "
-            "refill, which a single CPU-bound process may not cause). Take the snapshot at an "
-            "idle shell prompt, or run something else in the guest", timeout);
+            "snapshot was restored (MIPS learns it from the kernel's TLB refill handler, and "
+            "mips64el also at a context switch, which a single CPU-bound process may never "
+            "cause). Take the snapshot at an idle shell prompt, or run something else in the "
+            "guest", timeout);
     }
     if (!inj.seen_syscall && !refused[0]) {
         return g_strdup_printf(

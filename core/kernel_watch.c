@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "kernel_watch.h"
 
+#include <string.h>
+
 #include <glib.h>
 
 #include "guest_memory.h"
@@ -93,7 +95,7 @@ static gp_register *source_register(const char *name)
     gp_register *found = NULL;
     g_mutex_lock(&watch.lock);
     for (unsigned i = 0; i < GPRS && !found; i++) {
-        if (watch.source_names[i] == name) {
+        if (watch.source_names[i] && strcmp(watch.source_names[i], name) == 0) {
             found = &watch.sources[i];
         } else if (!watch.source_names[i]) {
             if (gp_register_find(name, watch.arch->register_bytes, watch.arch->big_endian,
@@ -128,6 +130,9 @@ static void look_at_refill_candidate(uint64_t vaddr)
         watch.refill_vaddr = vaddr;
     }
     watch.candidates_seen += !recognised;
+    if (!recognised && vaddr == watch.refill_vaddr) {
+        watch.refill_vaddr = 0; /* not there any more: looked at once */
+    }
     g_mutex_unlock(&watch.lock);
 }
 
@@ -184,6 +189,16 @@ void gp_kernel_watch_translate_tb(struct qemu_plugin_tb *tb)
 bool gp_kernel_watch_roots(unsigned vcpu, const gp_physical_memory *memory,
                            uint64_t *registers)
 {
+    /* After a reset, the handler found before is looked at again where it
+     * was: its words, read now, are the facts (a snapshot of another boot
+     * has other ones there, or none), and a guest restored busy in a loop
+     * that takes no TLB refill would otherwise never show them. */
+    g_mutex_lock(&watch.lock);
+    uint64_t previous = watch.facts_known ? 0 : watch.refill_vaddr;
+    g_mutex_unlock(&watch.lock);
+    if (previous) {
+        look_at_refill_candidate(previous);
+    }
     g_mutex_lock(&watch.lock);
     bool known = watch.facts_known;
     gp_kernel_facts facts = watch.facts;
