@@ -109,12 +109,10 @@ static const gp_user_paging *paging_of_arch(void)
 
 /* A register QEMU cannot read fails the access: reading 0 for cr0 would
  * look like paging off, where every address is allowed. */
-static bool read_physical(void *context, uint64_t addr, void *buf, size_t len);
-
 static bool load_registers(gp_guest_view *view, const gp_user_paging *paging)
 {
     if (!view->registers_read && paging->kernel_roots) {
-        gp_physical_memory physical = { read_physical, NULL };
+        gp_physical_memory physical = gp_guest_physical_memory();
         view->registers_read = true;
         view->registers_ok = memory.kernel_roots &&
                              memory.kernel_roots(current_vcpu, &physical, view->registers);
@@ -210,7 +208,7 @@ static bool translate(gp_guest_view *view, uint64_t addr, uint64_t len, gp_acces
     }
     state->serial = 0;
     g_array_set_size(state->extents, 0);
-    gp_physical_memory physical = { read_physical, NULL };
+    gp_physical_memory physical = gp_guest_physical_memory();
     if (!paging->translate_user(view->registers, &physical, addr, len, access, add_extent,
                                 state->extents)) {
         return false;

@@ -622,21 +622,6 @@ static int take_lock(const char *images_dir, const char *arch, GError **error)
     return -1;
 }
 
-/* Removes build directories left by a build that was killed. Only called
- * with the lock held, so none of them is in use. */
-static void remove_stale(const char *images_dir, const char *arch)
-{
-    g_autofree char *prefix = g_strconcat(".", arch, ".partial-", NULL);
-    g_autoptr(GDir) d = g_dir_open(images_dir, 0, NULL);
-    const char *name;
-    while (d && (name = g_dir_read_name(d)) != NULL) {
-        if (g_str_has_prefix(name, prefix)) {
-            g_autofree char *path = g_build_filename(images_dir, name, NULL);
-            gp_image_remove_tree(path, NULL);
-        }
-    }
-}
-
 static double file_mb(const char *path)
 {
     struct stat st;
@@ -779,7 +764,7 @@ gp_image *gp_image_ensure(const gp_arch_info *arch, const gp_userland *userland,
     } else {
         /* An incomplete directory is a leftover; a rebuild starts clean
          * (that also drops the snapshots, which belong to the old files). */
-        remove_stale(b.images_dir, image->name);
+        gp_image_remove_stale(b.images_dir, image->name);
         ok = gp_image_remove_tree(image->dir, error) && run_build(&b, image, error);
     }
     close(lock);

@@ -605,3 +605,16 @@ bool gp_image_setup_run(const char *script, const char *recipe_dir, const char *
     }
     return ok;
 }
+
+void gp_image_remove_stale(const char *parent, const char *name)
+{
+    g_autofree char *prefix = g_strconcat(".", name, ".partial-", NULL);
+    g_autoptr(GDir) d = g_dir_open(parent, 0, NULL);
+    const char *entry;
+    while (d && (entry = g_dir_read_name(d)) != NULL) {
+        if (g_str_has_prefix(entry, prefix)) {
+            g_autofree char *path = g_build_filename(parent, entry, NULL);
+            gp_image_remove_tree(path, NULL);
+        }
+    }
+}

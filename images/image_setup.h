@@ -45,4 +45,9 @@ GArray *gp_image_nodes_new(void);
  * not exist. Used for staging trees and stale build directories. */
 bool gp_image_remove_tree(const char *path, GError **error);
 
+/* Removes the work directories ".NAME.partial-*" in PARENT that builds
+ * which were killed left behind. Only with NAME's lock held, so that none
+ * of them is in use. */
+void gp_image_remove_stale(const char *parent, const char *name);
+
 #endif

@@ -50,21 +50,6 @@ bool gp_source_product_cached(const gp_source_product *product, const char *file
            strcmp(inputs, product->inputs) == 0;
 }
 
-/* Removes the work directories of builds that were killed. Only called
- * with the image's lock held, so none of them is in use. */
-static void remove_stale(const char *parent, const char *name)
-{
-    g_autofree char *prefix = g_strconcat(".", name, ".partial-", NULL);
-    g_autoptr(GDir) d = g_dir_open(parent, 0, NULL);
-    const char *entry;
-    while (d && (entry = g_dir_read_name(d)) != NULL) {
-        if (g_str_has_prefix(entry, prefix)) {
-            g_autofree char *path = g_build_filename(parent, entry, NULL);
-            gp_image_remove_tree(path, NULL);
-        }
-    }
-}
-
 bool gp_source_product_begin(gp_source_product *product, guint64 need_mb, GError **error)
 {
     g_autofree char *parent = g_path_get_dirname(product->dir);
@@ -74,7 +59,7 @@ bool gp_source_product_begin(gp_source_product *product, guint64 need_mb, GError
     if (g_mkdir_with_parents(parent, 0755) != 0) {
         return gp_image_job_fail(error, "cannot create %s: %s", parent, g_strerror(errno));
     }
-    remove_stale(parent, product->name);
+    gp_image_remove_stale(parent, product->name);
     if (statvfs(parent, &fs) == 0) {
         guint64 free_mb = (guint64)fs.f_bavail * fs.f_frsize / (1024 * 1024);
         if (free_mb < need_mb) {

@@ -214,8 +214,8 @@ typedef struct gp_user_paging {
  * GDB number, which relies on QEMU's internal encoding, so the core checks
  * it at the first vCPU's init and refuses to run if any check fails:
  * every number below first_absent reads register_bytes bytes,
- * first_absent reads nothing, each expectation holds (in any CPU state:
- * $zero) and probe reads back what was written to it.
+ * first_absent reads nothing, zero reads 0 and probe reads back what was
+ * written to it (checks that hold in any CPU state).
  */
 typedef struct gp_named_register {
     const char *name;
@@ -228,10 +228,7 @@ typedef struct gp_forged_registers {
     size_t count;
     void *(*handle)(unsigned gdb_number);
     unsigned first_absent;
-    struct {
-        const char *name;
-        uint64_t mask, value; /* value & mask is this */
-    } expect[2];
+    const char *zero; /* reads 0 in every state */
     const char *probe;
 } gp_forged_registers;
 

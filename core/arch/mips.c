@@ -59,7 +59,7 @@ const char *gp_mips_gpr_name(unsigned n)
 const gp_forged_registers gp_mips_registers = {
     .list = named, .count = sizeof named / sizeof named[0], .handle = forged_handle,
     .first_absent = FIRST_ABSENT,
-    .expect = { { "zero", UINT64_MAX, 0 } },
+    .zero = "zero",
     .probe = "lo",
 };
 

@@ -45,7 +45,6 @@ int gp_mips_errno_to_host(int value);
 
 /* The trap is `movz $0, $0, $0`, in every byte order and ABI. */
 #define GP_MIPS_TRAP_WORD UINT32_C(0x0000000a)
-#define GP_MIPS_SYSCALL_WORD UINT32_C(0x0000000c)
 
 extern const gp_user_paging gp_mips32_le_user_paging, gp_mips32_be_user_paging,
     gp_mips64_le_user_paging;

@@ -83,22 +83,24 @@ static const struct {
 #undef ERRNO
 };
 
-const char *gp_mips_errno_name(int value)
+static int errno_index(int guest)
 {
     for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++) {
-        if (errnos[i].guest == value) {
-            return errnos[i].name;
+        if (errnos[i].guest == guest) {
+            return (int)i;
         }
     }
-    return NULL;
+    return -1;
+}
+
+const char *gp_mips_errno_name(int value)
+{
+    int i = errno_index(value);
+    return i < 0 ? NULL : errnos[i].name;
 }
 
 int gp_mips_errno_to_host(int value)
 {
-    for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++) {
-        if (errnos[i].guest == value) {
-            return errnos[i].host;
-        }
-    }
-    return 0;
+    int i = errno_index(value);
+    return i < 0 ? 0 : errnos[i].host;
 }
