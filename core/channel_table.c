@@ -324,6 +324,15 @@ int gp_channel_table_release(gp_channel_table *table, uint64_t address_space,
     g_mutex_lock(&table->lock);
     channel *ch = lookup(table, id);
     bool released = ch && gp_channel_owners_remove(&ch->owners, address_space);
+    if (released && ch->made_by_guest && !ch->has_token && ch->owners.count == 0) {
+        /* No token, no owner: nobody can reach it again. Free it, and give
+         * its maker its share back, rather than leave it to whichever
+         * process gets the maker's page directory next. */
+        guint made = made_by(table, ch->creator);
+        set_made_by(table, ch->creator, made ? made - 1 : 0);
+        table->made_by_guest--;
+        g_hash_table_remove(table->by_id, GUINT_TO_POINTER(id)); /* frees it */
+    }
     g_mutex_unlock(&table->lock);
     return released ? 0 : -ENOENT;
 }

@@ -116,7 +116,9 @@ int gp_channel_table_keep_private(gp_channel_table *table, gp_channel_id id);
 int gp_channel_table_claim(gp_channel_table *table, const gp_token *token,
                            uint64_t address_space, gp_channel_id *id);
 
-/* ADDRESS_SPACE gives its claim on ID back (RELEASE); -ENOENT if it had none. */
+/* ADDRESS_SPACE gives its claim on ID back (RELEASE); -ENOENT if it had none.
+ * An anonymous channel the guest made, left with no owner and no token, is
+ * freed. */
 int gp_channel_table_release(gp_channel_table *table, uint64_t address_space,
                              gp_channel_id id);
 

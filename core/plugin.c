@@ -298,7 +298,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         return -1;
     }
     uint64_t ping_ms;
-    if (!gp_core_args_size(core.args, "daemon_ping_ms", DEFAULT_DAEMON_PING_MS, 3600 * 1000,
+    if (!gp_core_args_size(core.args, "daemon_ping_ms",
+                           MAX(DEFAULT_DAEMON_PING_MS, arch->timer_stall_ms), 3600 * 1000,
                            &ping_ms, &error)) {
         fprintf(stderr, "Fatal error: libguestplug.so: %s\n", error->message);
         return -1;

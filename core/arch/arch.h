@@ -265,6 +265,11 @@ typedef struct gp_arch {
     /* NULL: no page walk yet, so every hypercall that names guest memory
      * fails with -2 (never the unchecked access QEMU's vaddr API gives). */
     const gp_user_paging *paging;
+    /* How long the guest's own timers may stall under TCG through no fault
+     * of the guest's processes (0: not known to). A sleeping guest_daemon
+     * cannot answer a ping for that long, so the default daemon_ping_ms is
+     * at least this. */
+    unsigned timer_stall_ms;
 } gp_arch;
 
 /* The architecture for a QEMU target name, or NULL when unsupported. */

@@ -39,4 +39,5 @@ const gp_arch gp_arch_mips64el = {
     .syscall = &mips64el_syscall,
     .forged_registers = &gp_mips_registers,
     .paging = &gp_mips64_le_user_paging,
+    .timer_stall_ms = GP_MIPS_TIMER_STALL_MS,
 };

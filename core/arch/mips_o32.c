@@ -50,6 +50,7 @@ const gp_arch gp_arch_mipsel = {
     .syscall = &mipsel_syscall,
     .forged_registers = &gp_mips_registers,
     .paging = &gp_mips32_le_user_paging,
+    .timer_stall_ms = GP_MIPS_TIMER_STALL_MS,
 };
 
 const gp_arch gp_arch_mips = {
@@ -63,6 +64,7 @@ const gp_arch gp_arch_mips = {
     .syscall = &mips_syscall,
     .forged_registers = &gp_mips_registers,
     .paging = &gp_mips32_be_user_paging,
+    .timer_stall_ms = GP_MIPS_TIMER_STALL_MS,
 };
 
 /* Each errno the injector or guest_daemon may report: the guest's number

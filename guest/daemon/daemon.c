@@ -465,6 +465,8 @@ __attribute__((used)) void gp_daemon_main(long *stack)
         if (got == -ENOENT) {
             /* Channel 0 was given to a newer daemon (this one was taken for
              * gone, or the guest was reverted to a snapshot with it). */
+            gp_error("guest_daemon: channel 0 is no longer this process's (a READ and a claim "
+                     "with its token were refused): exiting");
             sys_exit(0);
         }
         if (got == (ssize_t)sizeof header) {

@@ -15,6 +15,8 @@
 #define WRITE_ALL_CHUNK (4u << 20)
 /* Channels this process claimed, remembered to claim them again. */
 #define MAX_CLAIMED 8u
+/* Anonymous channels this process made, remembered to give them back. */
+#define MAX_MADE 8u
 
 /* The host reports failures as small negative numbers at register width. */
 static long result_errno(unsigned long value)
@@ -82,6 +84,8 @@ static struct {
     char token[GP_TOKEN_LENGTH];
 } claimed[MAX_CLAIMED];
 static unsigned claimed_count;
+static uint32_t made[MAX_MADE]; /* id + 1; 0: free */
+static unsigned made_count;
 
 static unsigned long claim(const char *token)
 {
@@ -119,19 +123,31 @@ int gp_channel_release(gp_channel ch)
         __atomic_compare_exchange_n(&claimed[i].id, &expected, 0, 0, __ATOMIC_ACQ_REL,
                                     __ATOMIC_ACQUIRE);
     }
+    for (unsigned i = 0; i < MAX_MADE; i++) {
+        uint32_t expected = ch.id + 1;
+        __atomic_compare_exchange_n(&made[i], &expected, 0, 0, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE);
+    }
     unsigned long result = gp_arch_hypercall(GP_OP_RELEASE, ch.id, 0, 0);
     return result == GP_MAGIC ? -ENODEV : (int)result_errno(result);
 }
 
 /*
- * At exit, every claim is given back: the process's page directory may go
- * to any new process, which must not find the channel its own. (Programs
- * without a C library never run this; they call gp_channel_release.)
+ * At exit, every claim and every channel made is given back: the process's
+ * page directory may go to any new process, which must not find the
+ * channel its own (a made channel, left with no owner, is freed). Programs
+ * without a C library never run this; they call gp_channel_release.
  */
 __attribute__((destructor)) static void release_claims(void)
 {
     for (unsigned i = 0; i < MAX_CLAIMED; i++) {
         uint32_t id = __atomic_exchange_n(&claimed[i].id, 0, __ATOMIC_ACQ_REL);
+        if (id) {
+            gp_arch_hypercall(GP_OP_RELEASE, id - 1, 0, 0);
+        }
+    }
+    for (unsigned i = 0; i < MAX_MADE; i++) {
+        uint32_t id = __atomic_exchange_n(&made[i], 0, __ATOMIC_ACQ_REL);
         if (id) {
             gp_arch_hypercall(GP_OP_RELEASE, id - 1, 0, 0);
         }
@@ -170,6 +186,10 @@ int gp_channel_new(gp_channel *out)
     }
     if ((long)id < 0) {
         return (int)result_errno(id);
+    }
+    unsigned slot = __atomic_fetch_add(&made_count, 1, __ATOMIC_RELAXED);
+    if (slot < MAX_MADE) {
+        __atomic_store_n(&made[slot], (uint32_t)id + 1, __ATOMIC_RELEASE);
     }
     out->id = (uint32_t)id;
     return 0;

@@ -57,7 +57,8 @@
  * children (a new address space after fork) claim again with the token they
  * inherit. RELEASE gives the caller's claim back (the guest library does it
  * at exit), so that a process that later gets the same page directory does
- * not find the channel its own. Looking a channel up by name without a token (op 7 and the
+ * not find the channel its own; an anonymous channel (GET_MANAGER) left with
+ * no owner is freed. Looking a channel up by name without a token (op 7 and the
  * manager's GET_CHANNEL_FROM_NAME) finds only channels the caller owns,
  * unless the host runs with the core setting channels=open (PANDA's way).
  */

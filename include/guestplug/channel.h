@@ -64,13 +64,16 @@ int gp_channel_claim(const char *token, size_t length, gp_channel *out);
 /*
  * [no libc] Gives this process's claim on CH back: a process that later gets
  * the same page directory (the kernel reuses it once this process is gone)
- * must not find CH its own. The library does this for every claim at exit()
- * in programs with a C library; call it before exiting otherwise. 0, or
+ * must not find CH its own. An anonymous channel (gp_channel_new) left with
+ * no owner is freed, and counts against this process's share no more. The
+ * library does this for every claim and every channel made at exit() in
+ * programs with a C library; call it before exiting otherwise. 0, or
  * -ENOENT if this process did not own CH.
  */
 int gp_channel_release(gp_channel ch);
 
-/* [no libc] A new anonymous channel (GET_MANAGER). 0 or -errno. */
+/* [no libc] A new anonymous channel (GET_MANAGER), this process's alone;
+ * gp_channel_release frees it. 0 or -errno. */
 int gp_channel_new(gp_channel *out);
 
 /*

@@ -63,6 +63,12 @@ expect_contains "$WORK/out" 'the manager'"'"'s GET_CHANNEL_FROM_NAME "hostile_ta
 expect_contains "$WORK/out" "ok   ids: READ of 302 channel ids not its own -> -1 each"
 expect_contains "$WORK/out" "ok   ids: WRITE of a forged result to 302 channel ids -> -1 each"
 expect_contains "$WORK/out" "ok   guess: 2000 random tokens -> -1 each"
+# Each attacker gives its manager channel back, so the next one, which may
+# get its page directory, does not start owning it (docs/security.md).
+for case in spoof-daemon proc; do
+    expect_contains "$WORK/out" "ok   $case: RELEASE of its manager channel -> 0"
+    expect_contains "$WORK/out" "ok   $case: READ of the channel it gave back -> -1"
+done
 # The host channel's data, as its owner reads it after the attack.
 expect_contains "$WORK/out" "hostile_target: queued 50 secrets on channel"
 expect_contains "$WORK/out" "ok   stash: 50 of 50 secrets read back whole and in order"

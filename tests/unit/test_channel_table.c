@@ -24,6 +24,7 @@
 
 #define SPACE_A UINT64_C(0x1000)
 #define SPACE_B UINT64_C(0x2000)
+#define SPACE_C UINT64_C(0x3000)
 
 static gp_channel_table *new_table(size_t queue_limit, size_t max_channels,
                                    size_t guest_channels, size_t per_space, bool open)
@@ -205,6 +206,40 @@ static void guest_channels_have_shares_and_the_host_keeps_the_rest(void **unused
     gp_channel_table_free(table);
 }
 
+/* A process that gives back an anonymous channel it made gets its share
+ * back, and a later process with its page directory finds nothing there. */
+static void releasing_a_made_channel_frees_it(void **unused)
+{
+    (void)unused;
+    gp_channel_table *table = new_table(4096, 6, 2, 1, false);
+    gp_channel_id made, again, host;
+
+    assert_int_equal(gp_channel_table_add_for_guest(table, SPACE_A, NULL, NULL, &made), 0);
+    assert_int_equal(gp_channel_table_add_for_guest(table, SPACE_A, NULL, NULL, &again), -EMFILE);
+    assert_int_equal(gp_channel_table_release(table, SPACE_B, made), -ENOENT);
+    assert_int_equal(pop_as(table, SPACE_A, made), 0);
+    assert_int_equal(gp_channel_table_release(table, SPACE_A, made), 0);
+    assert_int_equal(pop_as(table, SPACE_A, made), -ENOENT);
+    assert_int_equal(gp_channel_table_push(table, made, "x", 1), -ENOENT);
+    assert_int_equal(gp_channel_table_release(table, SPACE_A, made), -ENOENT);
+    assert_int_equal(gp_channel_table_revert(table), 0); /* nothing left to reclaim */
+    assert_int_equal(gp_channel_table_add_for_guest(table, SPACE_A, NULL, NULL, &again), 0);
+    assert_int_equal(gp_channel_table_add_for_guest(table, SPACE_B, NULL, NULL, &made), 0);
+    assert_int_equal(gp_channel_table_add_for_guest(table, SPACE_C, NULL, NULL, &made), -ENFILE);
+
+    /* A host channel (a token's) stays when its last owner gives it back. */
+    gp_token token;
+    assert_true(gp_token_generate(&token));
+    assert_int_equal(gp_channel_table_add(table, "plugin", NULL, NULL, &host), 0);
+    assert_int_equal(gp_channel_table_set_token(table, host, &token), 0);
+    assert_int_equal(gp_channel_table_claim(table, &token, SPACE_A, &host), 0);
+    assert_int_equal(gp_channel_table_release(table, SPACE_A, host), 0);
+    assert_int_equal(gp_channel_table_push(table, host, "x", 1), 0);
+    assert_int_equal(gp_channel_table_claim(table, &token, SPACE_A, &host), 0);
+    assert_int_equal(pop_as(table, SPACE_A, host), 1);
+    gp_channel_table_free(table);
+}
+
 static void revert_drops_guest_channels_queues_and_owners(void **unused)
 {
     (void)unused;
@@ -304,6 +339,7 @@ int main(void)
         cmocka_unit_test(channels_are_owned_by_token_claims_only),
         cmocka_unit_test(finding_by_name_sees_only_what_the_caller_may),
         cmocka_unit_test(guest_channels_have_shares_and_the_host_keeps_the_rest),
+        cmocka_unit_test(releasing_a_made_channel_frees_it),
         cmocka_unit_test(revert_drops_guest_channels_queues_and_owners),
         cmocka_unit_test(every_message_counts_its_overhead),
         cmocka_unit_test(the_charged_overhead_covers_the_real_one),

@@ -179,6 +179,7 @@ static void brute_force_ids(const char *name, unsigned long own)
     static uint8_t buffer[65536];
     static const char forged[] = "result: forged by the attacker";
     unsigned read_refused = 0, write_refused = 0, tried = 0;
+    unsigned long odd_id = 0, odd_read = NOT_FOUND, odd_write = NOT_FOUND;
     memset(buffer, 0, sizeof buffer);
     unsigned long ids[MAX_ID + 4];
     unsigned count = 0;
@@ -191,9 +192,18 @@ static void brute_force_ids(const char *name, unsigned long own)
             continue;
         }
         tried++;
-        read_refused += raw(GP_OP_READ, ids[i], (unsigned long)buffer, sizeof buffer) == NOT_FOUND;
-        write_refused += raw(GP_OP_WRITE, ids[i], (unsigned long)forged, sizeof forged - 1) ==
-                         NOT_FOUND;
+        unsigned long read = raw(GP_OP_READ, ids[i], (unsigned long)buffer, sizeof buffer);
+        unsigned long write = raw(GP_OP_WRITE, ids[i], (unsigned long)forged, sizeof forged - 1);
+        read_refused += read == NOT_FOUND;
+        write_refused += write == NOT_FOUND;
+        if ((read != NOT_FOUND || write != NOT_FOUND) && odd_read == NOT_FOUND &&
+            odd_write == NOT_FOUND) {
+            odd_id = ids[i], odd_read = read, odd_write = write;
+        }
+    }
+    if (odd_read != NOT_FOUND || odd_write != NOT_FOUND) {
+        printf("note ids: channel %lu answered READ %#lx, WRITE %#lx\n", odd_id, odd_read,
+               odd_write);
     }
     bool untouched = true;
     for (size_t i = 0; i < sizeof buffer; i++) {
@@ -307,6 +317,17 @@ static void look_for_tokens(const char *name, const char *const *holders)
     check(scanned > 0 && leaking == 0, name, what, leaking);
 }
 
+/* A process that exits leaves its page directory to the next one the kernel
+ * makes, and with it every channel it still owns: the next attacker would
+ * start with this one's manager channel. Give it back; it is freed. */
+static void give_back(const char *name, unsigned long manager)
+{
+    unsigned long result = raw(GP_OP_RELEASE, manager, 0, 0);
+    check(result == 0, name, "RELEASE of its manager channel -> 0", result);
+    result = raw(GP_OP_READ, manager, 0, 0);
+    check(result == NOT_FOUND, name, "READ of the channel it gave back -> -1", result);
+}
+
 static int before_daemon(void)
 {
     static const char *const names[] = { "guest_daemon", "hostile_target", "victim", NULL };
@@ -314,8 +335,9 @@ static int before_daemon(void)
         return 1;
     }
     forge_daemon_frames("spoof-daemon", "victim");
-    find_by_name("spoof-daemon", names);
+    unsigned long manager = find_by_name("spoof-daemon", names);
     guess_tokens("spoof-daemon");
+    give_back("spoof-daemon", manager);
     return 0;
 }
 
@@ -332,6 +354,7 @@ static int attack(void)
     forge_daemon_frames("forge", "victim");
     guess_tokens("guess");
     look_for_tokens("proc", holders);
+    give_back("proc", own);
     return 0;
 }
 
